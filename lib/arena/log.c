@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Our messages go wherever the application sends libbpf's, so that one
+ * libbpf_set_print() call governs both. libbpf has no getter for its print
+ * callback: libbpf_set_print() returns the previous one, so we swap and put
+ * it back under a lock. A libbpf message from another thread in that
+ * instant is lost; nothing else is.
+ */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "log.h"
+
+static pthread_mutex_t print_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static libbpf_print_fn_t current_print_fn(void)
+{
+	libbpf_print_fn_t fn;
+
+	pthread_mutex_lock(&print_lock);
+	fn = libbpf_set_print(NULL);
+	libbpf_set_print(fn);
+	pthread_mutex_unlock(&print_lock);
+	return fn;
+}
+
+static int call_print(libbpf_print_fn_t fn, enum libbpf_print_level level, const char *fmt,
+		      ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = fn(level, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+void arena_pr(enum libbpf_print_level level, const char *fmt, ...)
+{
+	libbpf_print_fn_t fn = current_print_fn();
+	char msg[1024];
+	va_list ap;
+
+	if (!fn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	call_print(fn, level, "libbpf_arena: %s", msg);
+}

@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The public API: open, load, close, and the arena's accessors. See
+ * internal.h for how the pieces fit together.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <linux/bpf.h>
+
+#include "internal.h"
+#include "map_def.h"
+
+/* Options structs may come from a caller built against a newer or older
+ * header: read what both know, and refuse bytes we don't know that aren't 0.
+ */
+static bool opts_valid(const struct bpf_arena_open_opts *opts)
+{
+	size_t known = offsetof(struct bpf_arena_open_opts, bpf_arena_open_opts__last_field) +
+		       sizeof(opts->bpf_arena_open_opts__last_field);
+	size_t i;
+
+	if (!opts)
+		return true;
+	if (opts->sz < sizeof(opts->sz)) {
+		pr_warn("bpf_arena_open_opts: sz %zu is too small; use LIBBPF_OPTS()\n", opts->sz);
+		return false;
+	}
+	for (i = known; i < opts->sz; i++) {
+		if (((const char *)opts)[i]) {
+			pr_warn("bpf_arena_open_opts: unknown non-zero fields (this library is "
+				"older than the header you built with)\n");
+			return false;
+		}
+	}
+	return true;
+}
+
+#define OPT(opts, field, dflt)                                                                   \
+	((opts) && (opts)->sz >= offsetof(struct bpf_arena_open_opts, field) +                   \
+					 sizeof((opts)->field) ?                                 \
+		 (opts)->field :                                                                 \
+		 (dflt))
+
+static size_t round_up_page(size_t n)
+{
+	size_t page = arena_page_size();
+
+	return (n + page - 1) / page * page;
+}
+
+/* Decide where the globals go and, if instructions reference them, the
+ * arena's address, so those can become constants (see internal.h).
+ */
+static int plan_globals(struct bpf_arena *a, const char *obj_name)
+{
+	struct arena_map_def *def = &a->elf.def;
+	size_t size = (size_t)def->max_entries * arena_page_size();
+	__u64 base;
+	int err;
+
+	if (a->layout == BPF_ARENA_GLOBALS_AT_END && a->elf.globals_sz)
+		a->globals_off = size - round_up_page(a->elf.globals_sz);
+	else
+		a->globals_off = 0;
+	a->mapping.size = size;
+	if (!a->elf.ref_cnt)
+		return 0;
+
+	if (def->map_extra) {
+		base = def->map_extra;
+	} else {
+		err = arena_reserve_range(size, &a->mapping, def->name);
+		if (err)
+			return err;
+		base = (unsigned long)a->mapping.reserved;
+	}
+	a->planned_addr = base;
+	arena_elf_patch_refs(&a->elf, base + a->globals_off);
+	pr_debug("object '%s': arena '%s' at 0x%llx, %zu bytes of globals at offset %zu\n",
+		 obj_name, def->name, (unsigned long long)base, a->elf.globals_sz, a->globals_off);
+	return 0;
+}
+
+static void arena_free(struct bpf_arena *a)
+{
+	if (!a)
+		return;
+	arena_mapping_release(&a->mapping);
+	arena_elf_free(&a->elf);
+	free(a);
+}
+
+/* libbpf names an object after its file, up to the first '.'. */
+static void name_from_path(const char *path, char *name, size_t sz)
+{
+	const char *base = strrchr(path, '/');
+
+	snprintf(name, sz, "%s", base ? base + 1 : path);
+	name[strcspn(name, ".")] = '\0';
+}
+
+static struct bpf_object *open_image(const void *buf, size_t sz, const char *default_name,
+				     const struct bpf_arena_open_opts *opts)
+{
+	const struct bpf_object_open_opts *user_obj_opts = OPT(opts, object_opts, NULL);
+	struct bpf_object_open_opts obj_opts = { .sz = sizeof(obj_opts) };
+	struct bpf_arena *a;
+	const char *name;
+	int err;
+
+	if (!opts_valid(opts))
+		return arena_err_ptr(-EINVAL);
+	if (user_obj_opts) {
+		size_t n = user_obj_opts->sz < sizeof(obj_opts) ? user_obj_opts->sz :
+								  sizeof(obj_opts);
+
+		memcpy(&obj_opts, user_obj_opts, n);
+		obj_opts.sz = sizeof(obj_opts);
+	}
+	if (!obj_opts.object_name)
+		obj_opts.object_name = default_name;
+	name = obj_opts.object_name;
+
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return arena_err_ptr(-ENOMEM);
+	a->mapping.fd = -1;
+	a->layout = OPT(opts, globals_layout, BPF_ARENA_GLOBALS_AT_END);
+	a->no_prog_bind = OPT(opts, no_prog_bind, false);
+	if (a->layout != BPF_ARENA_GLOBALS_AT_END && a->layout != BPF_ARENA_GLOBALS_AT_ZERO) {
+		pr_warn("object '%s': unknown globals_layout %d\n", name, a->layout);
+		err = -EINVAL;
+		goto err_out;
+	}
+
+	err = arena_elf_parse(buf, sz, name, &a->elf);
+	if (err)
+		goto err_out;
+	if (a->elf.has_arena_map) {
+		err = arena_map_def_validate(&a->elf.def, a->elf.globals_sz, name);
+		if (err)
+			goto err_out;
+		err = plan_globals(a, name);
+		if (err)
+			goto err_out;
+	}
+
+	a->obj = bpf_object__open_mem(a->elf.image, a->elf.image_sz, &obj_opts);
+	if (!a->obj) {
+		err = -errno;
+		pr_warn("object '%s': libbpf could not open it after the arena rewrite: %s\n",
+			name, strerror(-err));
+		goto err_out;
+	}
+	err = arena_map_def_apply_fixups(a->obj, &a->elf);
+	if (err)
+		goto err_out;
+	if (a->elf.has_arena_map) {
+		a->map = bpf_object__find_map_by_name(a->obj, a->elf.def.name);
+		if (!a->map) {
+			pr_warn("object '%s': libbpf lost arena map '%s'\n", name, a->elf.def.name);
+			err = -ENOENT;
+			goto err_out;
+		}
+	}
+	arena_registry_add(a);
+	return a->obj;
+
+err_out:
+	if (a->obj)
+		bpf_object__close(a->obj);
+	arena_free(a);
+	return arena_err_ptr(err);
+}
+
+struct bpf_object *bpf_arena__open_mem(const void *obj_buf, size_t obj_buf_sz,
+				       const struct bpf_arena_open_opts *opts)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%lx-%zx", (unsigned long)obj_buf, obj_buf_sz);
+	return open_image(obj_buf, obj_buf_sz, name, opts);
+}
+
+struct bpf_object *bpf_arena__open_file(const char *path, const struct bpf_arena_open_opts *opts)
+{
+	struct bpf_object *obj;
+	char name[256];
+	struct stat st;
+	void *buf;
+	FILE *f;
+	int err;
+
+	if (!path) {
+		pr_warn("bpf_arena__open_file: no path\n");
+		return arena_err_ptr(-EINVAL);
+	}
+	f = fopen(path, "rbe");
+	if (!f) {
+		err = -errno;
+		pr_warn("can't open '%s': %s\n", path, strerror(-err));
+		return arena_err_ptr(err);
+	}
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		pr_warn("'%s' is not a regular file\n", path);
+		return arena_err_ptr(-EINVAL);
+	}
+	buf = malloc(st.st_size ? st.st_size : 1);
+	if (!buf) {
+		fclose(f);
+		return arena_err_ptr(-ENOMEM);
+	}
+	if (fread(buf, 1, st.st_size, f) != (size_t)st.st_size) {
+		err = ferror(f) ? -EIO : -EINVAL;
+		free(buf);
+		fclose(f);
+		pr_warn("can't read '%s'\n", path);
+		return arena_err_ptr(err);
+	}
+	fclose(f);
+	name_from_path(path, name, sizeof(name));
+	obj = open_image(buf, st.st_size, name, opts);
+	err = errno;
+	free(buf);
+	errno = err;
+	return obj;
+}
+
+/* The definition as it is now: the application may have changed it since
+ * open with libbpf's setters.
+ */
+static void current_def(const struct bpf_arena *a, struct arena_map_def *def)
+{
+	*def = a->elf.def;
+	snprintf(def->name, sizeof(def->name), "%s", bpf_map__name(a->map));
+	def->max_entries = bpf_map__max_entries(a->map);
+	def->map_flags = bpf_map__map_flags(a->map);
+	def->map_extra = bpf_map__map_extra(a->map);
+	if (bpf_map__numa_node(a->map) || (def->map_flags & BPF_F_NUMA_NODE)) {
+		def->numa_node = (__s32)bpf_map__numa_node(a->map);
+		def->has_numa_node = true;
+	}
+}
+
+static int check_unchanged_geometry(const struct bpf_arena *a, const struct arena_map_def *def)
+{
+	if (!a->elf.ref_cnt)
+		return 0;
+	if (def->max_entries == a->elf.def.max_entries && def->map_extra == a->elf.def.map_extra)
+		return 0;
+	pr_warn("arena '%s': max_entries or map_extra changed after open (%u pages at 0x%llx "
+		"-> %u at 0x%llx), but the globals' addresses were fixed at open: set them in "
+		"the BPF definition instead\n",
+		def->name, a->elf.def.max_entries, (unsigned long long)a->elf.def.map_extra,
+		def->max_entries, (unsigned long long)def->map_extra);
+	return -EINVAL;
+}
+
+static int load_arena(struct bpf_arena *a)
+{
+	const char *obj_name = bpf_object__name(a->obj);
+	struct arena_map_def def;
+	__u64 addr;
+	int err, fd;
+
+	current_def(a, &def);
+	err = arena_map_def_validate(&def, a->elf.globals_sz, obj_name);
+	if (err)
+		return err;
+	err = check_unchanged_geometry(a, &def);
+	if (err)
+		return err;
+	if (bpf_map__fd(a->map) >= 0) {
+		pr_warn("arena '%s' has a preset fd (bpf_map__reuse_fd() or a pin): reusing an "
+			"existing arena is not supported; let bpf_arena__load() create it\n",
+			def.name);
+		return -EOPNOTSUPP;
+	}
+
+	fd = arena_create_map(&def, def.name);
+	if (fd < 0)
+		return fd;
+	a->mapping.fd = fd;
+	a->mapping.size = (size_t)def.max_entries * arena_page_size();
+
+	addr = a->planned_addr ? a->planned_addr : def.map_extra;
+	err = arena_mmap(&a->mapping, addr, def.name);
+	if (err)
+		return err;
+	if (a->elf.globals_sz) {
+		err = arena_populate(&a->mapping, a->globals_off, a->elf.globals_sz,
+				     def.map_flags & BPF_ARENA_F_SEGV_ON_FAULT, def.name);
+		if (err)
+			return err;
+		memcpy((char *)a->mapping.addr + a->globals_off, a->elf.globals_init,
+		       a->elf.globals_sz);
+	}
+	if (!a->no_prog_bind) {
+		err = arena_bind_programs(a->obj, fd);
+		if (err)
+			return err;
+	}
+	err = bpf_map__reuse_fd(a->map, fd);
+	if (err) {
+		pr_warn("arena '%s': handing it to libbpf failed: %s\n", def.name, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+int bpf_arena__load(struct bpf_object *obj)
+{
+	struct bpf_arena *a;
+	int err;
+
+	if (!obj)
+		return arena_err(-EINVAL);
+	a = arena_registry_find(obj, NULL);
+	if (!a)
+		return bpf_object__load(obj); /* not ours: nothing to add */
+	if (a->loaded || a->load_failed) {
+		pr_warn("object '%s': already loaded%s; close it and open it again\n",
+			bpf_object__name(obj), a->load_failed ? " (and failed)" : "");
+		return arena_err(-EINVAL);
+	}
+
+	if (a->map) {
+		err = load_arena(a);
+		if (err)
+			goto err_out;
+	}
+	err = bpf_object__load(obj);
+	if (err)
+		goto err_out;
+	a->loaded = true;
+	return 0;
+
+err_out:
+	/* libbpf keeps its own dup of the fd until close; ours goes now. */
+	a->load_failed = true;
+	arena_mapping_release(&a->mapping);
+	return arena_err(err < 0 ? err : -EINVAL);
+}
+
+void bpf_arena__close(struct bpf_object *obj)
+{
+	struct bpf_arena *a;
+
+	if (!obj)
+		return;
+	a = arena_registry_take(obj);
+	bpf_object__close(obj);
+	arena_free(a);
+}
+
+struct bpf_arena *bpf_arena__from_object(const struct bpf_object *obj)
+{
+	struct bpf_arena *a = obj ? arena_registry_find(obj, NULL) : NULL;
+
+	if (!a || !a->map)
+		return arena_err_ptr(-ENOENT);
+	return a;
+}
+
+struct bpf_arena *bpf_arena__from_map(const struct bpf_map *map)
+{
+	struct bpf_arena *a = map ? arena_registry_find(NULL, map) : NULL;
+
+	if (!a)
+		return arena_err_ptr(-ENOENT);
+	return a;
+}
+
+struct bpf_object *bpf_arena__object(const struct bpf_arena *arena)
+{
+	return arena ? arena->obj : arena_err_ptr(-EINVAL);
+}
+
+struct bpf_map *bpf_arena__map(const struct bpf_arena *arena)
+{
+	return arena ? arena->map : arena_err_ptr(-EINVAL);
+}
+
+void *bpf_arena__base(const struct bpf_arena *arena)
+{
+	if (!arena)
+		return arena_err_ptr(-EINVAL);
+	if (!arena->loaded)
+		return arena_err_ptr(-ENOENT);
+	return arena->mapping.addr;
+}
+
+size_t bpf_arena__size(const struct bpf_arena *arena)
+{
+	return arena ? (size_t)bpf_map__max_entries(arena->map) * arena_page_size() : 0;
+}
+
+__u32 bpf_arena__page_cnt(const struct bpf_arena *arena)
+{
+	return arena ? bpf_map__max_entries(arena->map) : 0;
+}
+
+void *bpf_arena__globals(const struct bpf_arena *arena, size_t *size)
+{
+	if (!arena)
+		return arena_err_ptr(-EINVAL);
+	if (!arena->elf.globals_sz)
+		return arena_err_ptr(-ENOENT);
+	if (size)
+		*size = arena->elf.globals_sz;
+	if (arena->loaded)
+		return (char *)arena->mapping.addr + arena->globals_off;
+	return arena->elf.globals_init;
+}
+
+size_t bpf_arena__globals_offset(const struct bpf_arena *arena)
+{
+	return arena ? arena->globals_off : 0;
+}
+
+void *bpf_arena__map_initial_value(struct bpf_map *map, size_t *psize)
+{
+	struct bpf_arena *a = map ? arena_registry_find(NULL, map) : NULL;
+
+	if (!a)
+		return (void *)bpf_map__initial_value(map, psize);
+	if (a->loaded) {
+		*psize = bpf_arena__size(a);
+		return a->mapping.addr;
+	}
+	if (!a->elf.globals_sz)
+		return arena_err_ptr(-ENOENT);
+	*psize = a->elf.globals_sz;
+	return a->elf.globals_init;
+}
+
+const char *bpf_arena__version_str(void)
+{
+#define STR_(x) #x
+#define STR(x) STR_(x)
+	return STR(BPF_ARENA_VERSION_MAJOR) "." STR(BPF_ARENA_VERSION_MINOR);
+}

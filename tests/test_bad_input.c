@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Bad input: each case is a negative errno, a message that says what to do,
+ * and nothing left behind (no fd, no mapping).
+ */
+#include <criterion/criterion.h>
+#include <elf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_helpers.h"
+
+static char *read_file(const char *path, size_t *sz)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	cr_assert(f, "%s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc(n);
+	cr_assert(buf);
+	cr_assert_eq(fread(buf, 1, n, f), (size_t)n);
+	fclose(f);
+	*sz = n;
+	return buf;
+}
+
+struct outcome {
+	int open_err; /* 0: open succeeded */
+	int load_err;
+};
+
+/* Open (and, if that works, load) from memory; check nothing leaks. */
+static struct outcome try_mem(const void *buf, size_t sz)
+{
+	struct outcome out = { 0 };
+	int fds = test_count_fds(), maps = test_count_maps();
+	struct bpf_object *obj = bpf_arena__open_mem(buf, sz, NULL);
+
+	if (!obj) {
+		out.open_err = -errno;
+	} else {
+		out.load_err = bpf_arena__load(obj);
+		bpf_arena__close(obj);
+	}
+	cr_assert_eq(test_count_fds(), fds, "an fd leaked");
+	cr_assert_eq(test_count_maps(), maps, "a mapping leaked");
+	return out;
+}
+
+static struct outcome try_prog(const char *name)
+{
+	size_t sz;
+	char *buf = read_file(test_prog_path(name), &sz);
+	struct outcome out = try_mem(buf, sz);
+
+	free(buf);
+	return out;
+}
+
+static void expect_message(const char *needle)
+{
+	cr_assert(strstr(test_capture_log(), needle), "expected '%s' in: %s", needle,
+		  test_capture_log());
+}
+
+static void setup(void)
+{
+	test_capture_log_start();
+}
+
+static void teardown(void)
+{
+	test_capture_log_stop();
+}
+
+TestSuite(bad_input, .init = setup, .fini = teardown);
+
+Test(bad_input, not_an_elf)
+{
+	static const char text[] = "#!/bin/sh\necho this is not an object\n";
+	struct outcome out = try_mem(text, sizeof(text));
+
+	cr_assert_eq(out.open_err, -EINVAL);
+	expect_message("not an ELF file");
+	cr_assert_null(bpf_arena__open_mem(NULL, 0, NULL));
+	cr_assert_eq(errno, EINVAL);
+	cr_assert_null(bpf_arena__open_file("/nonexistent/x.bpf.o", NULL));
+	cr_assert_eq(errno, ENOENT);
+	expect_message("/nonexistent/x.bpf.o");
+}
+
+Test(bad_input, truncated_elf)
+{
+	size_t sz;
+	char *buf = read_file(test_prog_path("core_globals"), &sz);
+	size_t cuts[] = { 10, sizeof(Elf64_Ehdr), sz / 2, sz - 1 };
+	size_t i;
+
+	for (i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		struct outcome out = try_mem(buf, cuts[i]);
+
+		cr_assert_eq(out.open_err, -EINVAL, "cut at %zu: open gave %d", cuts[i],
+			     out.open_err);
+	}
+	expect_message("truncated");
+	free(buf);
+}
+
+/* Find the .rel section of the first program section. */
+static Elf64_Rel *first_rel(char *buf, size_t *cnt)
+{
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
+	Elf64_Shdr *sh = (Elf64_Shdr *)(buf + eh->e_shoff);
+	int i;
+
+	for (i = 0; i < eh->e_shnum; i++) {
+		if (sh[i].sh_type == SHT_REL && (sh[sh[i].sh_info].sh_flags & SHF_EXECINSTR)) {
+			*cnt = sh[i].sh_size / sizeof(Elf64_Rel);
+			return (Elf64_Rel *)(buf + sh[i].sh_offset);
+		}
+	}
+	cr_assert_fail("no relocations in the object");
+	return NULL;
+}
+
+Test(bad_input, bogus_relocation)
+{
+	size_t sz, cnt;
+	char *buf = read_file(test_prog_path("core_globals"), &sz);
+	Elf64_Rel *rel = first_rel(buf, &cnt), saved = rel[0];
+	struct outcome out;
+
+	/* a symbol index past the symbol table */
+	rel[0].r_info = ELF64_R_INFO(100000, ELF64_R_TYPE(rel[0].r_info));
+	out = try_mem(buf, sz);
+	cr_assert_eq(out.open_err, -EINVAL);
+	expect_message("bogus relocation");
+
+	/* an offset that isn't an instruction of the section */
+	rel[0] = saved;
+	rel[0].r_offset = 1ULL << 40;
+	out = try_mem(buf, sz);
+	cr_assert_eq(out.open_err, -EINVAL);
+
+	/* a relocation against an __arena global on an instruction that is no
+	 * ld_imm64: point it at the next instruction
+	 */
+	rel[0] = saved;
+	rel[0].r_offset += 16;
+	out = try_mem(buf, sz);
+	cr_assert_eq(out.open_err, -EINVAL);
+	expect_message("not a 64-bit load");
+	free(buf);
+}
+
+Test(bad_input, two_arenas)
+{
+	cr_assert_eq(try_prog("core_two_arenas").open_err, -EINVAL);
+	expect_message("two arena maps, 'arena_a' and 'arena_b'");
+}
+
+Test(bad_input, globals_without_arena)
+{
+	cr_assert_eq(try_prog("core_no_arena_map").open_err, -EINVAL);
+	expect_message("no arena map");
+}
+
+Test(bad_input, arena_too_small_for_its_globals)
+{
+	cr_assert_eq(try_prog("core_too_small").open_err, -E2BIG);
+	expect_message("raise max_entries to at least 3");
+}
+
+Test(bad_input, map_extra_not_page_aligned)
+{
+	cr_assert_eq(try_prog("core_unaligned").open_err, -EINVAL);
+	expect_message("not page aligned");
+}
+
+Test(bad_input, range_crossing_4g)
+{
+	cr_assert_eq(try_prog("core_cross4g").open_err, -ERANGE);
+	expect_message("crosses a 4 GiB boundary");
+}
+
+Test(bad_input, more_than_4g)
+{
+	cr_assert_eq(try_prog("core_too_big").open_err, -E2BIG);
+	expect_message("lower max_entries to at most 1048576");
+}
+
+Test(bad_input, unknown_option_bytes)
+{
+	struct {
+		struct bpf_arena_open_opts opts;
+		long future_field;
+	} bigger = { .opts.sz = sizeof(bigger), .future_field = 1 };
+
+	cr_assert_null(bpf_arena__open_file(test_prog_path("core_globals"), &bigger.opts));
+	cr_assert_eq(errno, EINVAL);
+	expect_message("unknown non-zero fields");
+}
+
+/* Changing the arena's size after open would move globals that were
+ * already placed: a clear error at load.
+ */
+Test(bad_input, arena_resized_after_open)
+{
+	struct bpf_object *obj;
+
+	test_require_arena_kernel();
+	obj = bpf_arena__open_file(test_prog_path("core_globals"), NULL);
+	cr_assert(obj);
+	cr_assert_eq(bpf_map__set_max_entries(bpf_object__find_map_by_name(obj, "arena"), 32), 0);
+	cr_assert_eq(bpf_arena__load(obj), -EINVAL);
+	expect_message("changed after open");
+	bpf_arena__close(obj);
+}
