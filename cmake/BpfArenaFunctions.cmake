@@ -10,8 +10,16 @@
 #   bpf_arena_vmlinux_h(<target> OUTPUT <vmlinux.h> [BTF <file>])
 #       Generates vmlinux.h from the running kernel's BTF (or <file>) with
 #       bpftool, as target <target>.
+#   bpf_arena_add_skeleton(<target> OBJECT <x.bpf.o> OUTPUT <x.skel.h>
+#       [NAME <name>] [DEPENDS <target or file>...])
+#       Generates the skeleton of a BPF object with `bpf-arena gen skeleton`,
+#       as target <target>; NAME defaults to what the tool (and bpftool)
+#       make of the file name: x.bpf.o gives x_bpf. Add the output's directory to your target's includes and
+#       link it with BpfArena::bpf_arena.
 #
-# The include directory holding <bpf_arena/...> is BPF_ARENA_INCLUDE_DIR.
+# The include directory holding <bpf_arena/...> is BPF_ARENA_INCLUDE_DIR; the
+# tool is BPF_ARENA_TOOL (the installed bpf-arena, set by find_package), or
+# the bpf-arena target of the build that includes this file.
 
 if(NOT DEFINED BPF_ARENA_INCLUDE_DIR)
 	set(BPF_ARENA_INCLUDE_DIR ${CMAKE_CURRENT_LIST_DIR}/../include)
@@ -41,6 +49,11 @@ function(bpf_arena_add_bpf_object target)
 	endif()
 	get_filename_component(src ${ARG_SOURCE} ABSOLUTE)
 	set(incs -I${BPF_ARENA_INCLUDE_DIR})
+	# <linux/bpf.h> includes <asm/types.h>, which Debian keeps in the
+	# multiarch directory clang -target bpf doesn't search.
+	if(CMAKE_LIBRARY_ARCHITECTURE AND EXISTS /usr/include/${CMAKE_LIBRARY_ARCHITECTURE}/asm)
+		list(APPEND incs -I/usr/include/${CMAKE_LIBRARY_ARCHITECTURE})
+	endif()
 	# <linux/types.h> wants <asm/types.h>, which Debian keeps per architecture.
 	if(CMAKE_LIBRARY_ARCHITECTURE AND EXISTS /usr/include/${CMAKE_LIBRARY_ARCHITECTURE}/asm)
 		list(APPEND incs -I/usr/include/${CMAKE_LIBRARY_ARCHITECTURE})
@@ -76,4 +89,45 @@ function(bpf_arena_vmlinux_h target)
 		COMMENT "vmlinux.h from ${ARG_BTF}"
 		VERBATIM)
 	add_custom_target(${target} DEPENDS ${ARG_OUTPUT})
+endfunction()
+
+function(bpf_arena_add_skeleton target)
+	cmake_parse_arguments(ARG "" "OBJECT;OUTPUT;NAME" "DEPENDS" ${ARGN})
+	if(NOT ARG_OBJECT OR NOT ARG_OUTPUT)
+		message(FATAL_ERROR "bpf_arena_add_skeleton(${target}): OBJECT and OUTPUT are required")
+	endif()
+	if(NOT ARG_NAME)
+		get_filename_component(ARG_NAME ${ARG_OBJECT} NAME)
+		string(REGEX REPLACE "\\.o$" "" ARG_NAME ${ARG_NAME})
+		string(MAKE_C_IDENTIFIER ${ARG_NAME} ARG_NAME)
+	endif()
+	if(TARGET bpf-arena)
+		# in the project's own build: the tool it builds
+		set(tool $<TARGET_FILE:bpf-arena>)
+		set(tool_dep bpf-arena)
+	elseif(BPF_ARENA_TOOL)
+		set(tool ${BPF_ARENA_TOOL})
+		set(tool_dep ${BPF_ARENA_TOOL})
+	else()
+		find_program(BPF_ARENA_TOOL bpf-arena REQUIRED)
+		set(tool ${BPF_ARENA_TOOL})
+		set(tool_dep ${BPF_ARENA_TOOL})
+	endif()
+	get_filename_component(obj ${ARG_OBJECT} ABSOLUTE)
+	get_filename_component(outdir ${ARG_OUTPUT} DIRECTORY)
+	# Through a temporary file, so that a failed run leaves no header that
+	# a later build would take for a good one.
+	add_custom_command(OUTPUT ${ARG_OUTPUT}
+		COMMAND ${CMAKE_COMMAND} -E make_directory ${outdir}
+		COMMAND sh -c "\"$0\" gen skeleton \"$1\" name \"$2\" > \"$3.tmp\" && mv \"$3.tmp\" \"$3\" || { rm -f \"$3.tmp\"; exit 1; }"
+			${tool} ${obj} ${ARG_NAME} ${ARG_OUTPUT}
+		DEPENDS ${obj} ${tool_dep} ${ARG_DEPENDS}
+		COMMENT "Skeleton ${ARG_NAME}: ${ARG_OUTPUT}"
+		VERBATIM)
+	add_custom_target(${target} ALL DEPENDS ${ARG_OUTPUT})
+	foreach(dep ${ARG_DEPENDS})
+		if(TARGET ${dep})
+			add_dependencies(${target} ${dep})
+		endif()
+	endforeach()
 endfunction()

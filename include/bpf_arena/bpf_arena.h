@@ -105,6 +105,12 @@ BPF_ARENA_API __u32 bpf_arena__page_cnt(const struct bpf_arena *arena);
  * of the .addr_space.1 section.
  */
 BPF_ARENA_API void *bpf_arena__globals(const struct bpf_arena *arena, size_t *size);
+/* One __arena global by name (from the object's BTF), where
+ * bpf_arena__globals() puts it; *size, if not NULL, gets its size. NULL with
+ * errno ENOENT when there is no such global.
+ */
+BPF_ARENA_API void *bpf_arena__find_global(const struct bpf_arena *arena, const char *name,
+					   size_t *size);
 /* Offset of the globals from the arena's base. */
 BPF_ARENA_API size_t bpf_arena__globals_offset(const struct bpf_arena *arena);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <linux/bpf.h>
+#include <bpf/btf.h>
 
 #include "internal.h"
 #include "map_def.h"
@@ -414,6 +415,40 @@ void *bpf_arena__globals(const struct bpf_arena *arena, size_t *size)
 	if (arena->loaded)
 		return (char *)arena->mapping.addr + arena->globals_off;
 	return arena->elf.globals_init;
+}
+
+void *bpf_arena__find_global(const struct bpf_arena *arena, const char *name, size_t *size)
+{
+	const struct btf_var_secinfo *vsi;
+	const struct btf_type *sec;
+	struct btf *btf;
+	char *globals;
+	int id;
+	__u32 i;
+
+	if (!arena || !name)
+		return arena_err_ptr(-EINVAL);
+	globals = bpf_arena__globals(arena, NULL);
+	btf = bpf_object__btf(arena->obj);
+	if (!globals || !btf)
+		return arena_err_ptr(-ENOENT);
+	id = btf__find_by_name_kind(btf, ARENA_SEC, BTF_KIND_DATASEC);
+	if (id < 0)
+		return arena_err_ptr(-ENOENT);
+	sec = btf__type_by_id(btf, id);
+	vsi = btf_var_secinfos(sec);
+	for (i = 0; i < btf_vlen(sec); i++, vsi++) {
+		const struct btf_type *var = btf__type_by_id(btf, vsi->type);
+
+		if (!var || strcmp(btf__name_by_offset(btf, var->name_off), name))
+			continue;
+		if ((size_t)vsi->offset + vsi->size > arena->elf.globals_sz)
+			break;
+		if (size)
+			*size = vsi->size;
+		return globals + vsi->offset;
+	}
+	return arena_err_ptr(-ENOENT);
 }
 
 size_t bpf_arena__globals_offset(const struct bpf_arena *arena)

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Install what is missing, build with -Werror, and run every test; then the
+# same tests again under AddressSanitizer + UBSan. Needs root (the tests load
+# BPF programs); with CI=true a kernel test that can't run fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh qemu
+jobs=$(nproc)
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+
+echo "== build (-Werror) and test"
+cmake -S . -B build -DBPF_ARENA_WERROR=ON >/dev/null
+cmake --build build -j"$jobs"
+(cd build && $sudo ctest --output-on-failure -j1)
+
+echo "== build with AddressSanitizer + UBSan and test again"
+cmake -S . -B build-sanitize -DBPF_ARENA_WERROR=ON -DBPF_ARENA_SANITIZE=ON \
+	-DBPF_ARENA_EXAMPLES=OFF -DBPF_ARENA_BENCH=OFF >/dev/null
+cmake --build build-sanitize -j"$jobs"
+# Tests that run other binaries (qemu, installed copies) don't need it twice.
+(cd build-sanitize && $sudo ctest --output-on-failure -j1 -LE no_sanitize)
