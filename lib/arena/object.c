@@ -102,6 +102,24 @@ static void name_from_path(const char *path, char *name, size_t sz)
 	name[strcspn(name, ".")] = '\0';
 }
 
+/* libbpf 1.4+ knows arenas, but never gets to act on one of ours: with the
+ * .addr_space.1 relocations gone and the arena's fd preset, it skips
+ * creating, mapping and filling it. Say so once, for whoever debugs.
+ */
+static void log_libbpf_version_once(void)
+{
+	static bool logged;
+
+	if (__atomic_exchange_n(&logged, true, __ATOMIC_RELAXED))
+		return;
+	pr_debug("libbpf %s%s: arenas are handled by libbpf_arena %s\n",
+		 libbpf_version_string(),
+		 libbpf_major_version() > 1 || libbpf_minor_version() >= 4 ?
+			 " knows arenas, but" :
+			 " doesn't know arenas;",
+		 bpf_arena__version_str());
+}
+
 static struct bpf_object *open_image(const void *buf, size_t sz, const char *default_name,
 				     const struct bpf_arena_open_opts *opts)
 {
@@ -136,6 +154,7 @@ static struct bpf_object *open_image(const void *buf, size_t sz, const char *def
 		goto err_out;
 	}
 
+	log_libbpf_version_once();
 	err = arena_elf_parse(buf, sz, name, &a->elf);
 	if (err)
 		goto err_out;
