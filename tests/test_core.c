@@ -79,7 +79,7 @@ Test(globals, bpf_sees_initial_values_and_user_sees_bpf_writes)
 	struct point {
 		int x, y;
 		long tag;
-	} *pt;
+	} * pt;
 	long *arr;
 
 	cr_assert_eq(test_run_prog(obj, "check_initial"), 0, "BPF saw wrong initial values");
@@ -120,12 +120,10 @@ Test(globals, at_the_end_of_the_arena_by_default)
 	cr_assert_eq(bpf_arena__globals_offset(arena), size - 4096);
 	cr_assert_eq(test_run_prog(obj, "check_initial"), 0);
 	/* BPF's own &global is the user address of that global */
-	cr_assert_eq(bss_u64(obj, "addr_init_int"),
-		     (__u64)(unsigned long)var_ptr(obj, "init_int"));
+	cr_assert_eq(bss_u64(obj, "addr_init_int"), (__u64)(unsigned long)var_ptr(obj, "init_int"));
 	cr_assert_eq(bss_u64(obj, "addr_static_int"),
 		     (__u64)(unsigned long)var_ptr(obj, "static_int"));
-	cr_assert_eq(bss_u64(obj, "addr_zero_buf"),
-		     (__u64)(unsigned long)var_ptr(obj, "zero_buf"));
+	cr_assert_eq(bss_u64(obj, "addr_zero_buf"), (__u64)(unsigned long)var_ptr(obj, "zero_buf"));
 	cr_assert_eq(bpf_arena__map_initial_value(bpf_arena__map(arena), &gsz), base);
 	cr_assert_eq(gsz, size);
 	bpf_arena__close(obj);
@@ -142,8 +140,7 @@ Test(globals, at_offset_zero_when_asked)
 	cr_assert_eq(test_run_prog(obj, "check_initial"), 0);
 	cr_assert_eq(test_run_prog(obj, "write_all"), 0);
 	cr_assert_eq(*(int *)bpf_arena__base(arena), 1042, "init_int is the first global");
-	cr_assert_eq(bss_u64(obj, "addr_init_int"),
-		     (__u64)(unsigned long)var_ptr(obj, "init_int"));
+	cr_assert_eq(bss_u64(obj, "addr_init_int"), (__u64)(unsigned long)var_ptr(obj, "init_int"));
 	bpf_arena__close(obj);
 }
 
@@ -192,7 +189,7 @@ Test(pointers, bpf_list_walked_and_extended_by_user_space)
 	struct node {
 		struct node *next;
 		long value;
-	} **head, *n, *mine;
+	} * *head, *n, *mine;
 	long *len, sum = 0, count = 0;
 	int i;
 
@@ -302,8 +299,8 @@ Test(placement, address_clash_is_an_error_and_leaves_the_mapping_alone)
 	err = bpf_arena__load(obj);
 	cr_assert_eq(err, -EEXIST, "load: %d", err);
 	cr_assert(strstr(test_capture_log(), "0x200000000000"), "log: %s", test_capture_log());
-	cr_assert(strstr(test_capture_log(), "200000100000-200000101000"), "log names the mapping: %s",
-		  test_capture_log());
+	cr_assert(strstr(test_capture_log(), "200000100000-200000101000"),
+		  "log names the mapping: %s", test_capture_log());
 	test_capture_log_stop();
 	cr_assert_str_eq(mine, "still here");
 	bpf_arena__close(obj);
@@ -350,7 +347,7 @@ Test(objects, open_mem_and_libbpf_calls_between_open_and_load)
 Test(lifetime, close_releases_every_fd_and_mapping)
 {
 	static const char *const progs[] = { "core_globals", "core_list", "core_big",
-					     "core_zero", "core_segv", "core_noarena" };
+					     "core_zero",    "core_segv", "core_noarena" };
 	int fds, maps;
 	size_t i;
 

@@ -21,7 +21,6 @@ struct elem {
 	unsigned long long value;
 };
 
-
 static int run(struct bpf_object *obj, const char *name)
 {
 	struct bpf_program *prog = bpf_object__find_program_by_name(obj, name);
@@ -64,7 +63,8 @@ int main(int argc, char **argv)
 	}
 	printf("libbpf %s, libbpf_arena %s\n", libbpf_version_string(), bpf_arena__version_str());
 	printf("arena: %zu KiB at %p, globals at %p (offset %zu)\n", bpf_arena__size(arena) / 1024,
-	       bpf_arena__base(arena), bpf_arena__globals(arena, NULL), bpf_arena__globals_offset(arena));
+	       bpf_arena__base(arena), bpf_arena__globals(arena, NULL),
+	       bpf_arena__globals_offset(arena));
 
 	if ((err = run(obj, "build_list")) || (err = run(obj, "build_list"))) {
 		fprintf(stderr, "build_list: %d\n", err);

@@ -64,7 +64,7 @@
 #define ___bpf_arena_concat2(a, b) ___bpf_arena_concat(a, b)
 #if defined(__clang_major__) && __clang_major__ < 15
 #undef __ulong
-#define __ulong(name, val)                                                                         \
+#define __ulong(name, val) \
 	char(*name)[(unsigned long long)(val) >> 32][(unsigned int)(unsigned long long)(val)]
 #elif !defined(__ulong)
 #define __ulong(name, val) enum { ___bpf_arena_concat2(__unique_value, __COUNTER__) = val } name

@@ -55,8 +55,7 @@ int arena_reserve_range(size_t size, struct arena_mapping *m, const char *map_na
 	return 0;
 }
 
-static void explain_create_failure(const struct arena_map_def *def, const char *map_name,
-				   int err)
+static void explain_create_failure(const struct arena_map_def *def, const char *map_name, int err)
 {
 	char why[512];
 
@@ -67,8 +66,7 @@ static void explain_create_failure(const struct arena_map_def *def, const char *
 		return;
 	}
 	if (arena_probe_explain && arena_probe_explain(why, sizeof(why)) > 0) {
-		pr_warn("arena '%s': creating it failed (%s): %s\n", map_name, strerror(-err),
-			why);
+		pr_warn("arena '%s': creating it failed (%s): %s\n", map_name, strerror(-err), why);
 		return;
 	}
 	pr_warn("arena '%s': creating it failed: %s (%u pages, map_flags 0x%x, map_extra "
@@ -172,7 +170,9 @@ static int populate_with_bpf(struct arena_mapping *m, __u64 addr, __u32 page_cnt
 	struct btf *vmlinux = btf__load_vmlinux_btf();
 	struct bpf_insn insns[] = {
 		/* r1 = arena map (ld_imm64, BPF_PSEUDO_MAP_FD) */
-		{ .code = BPF_LD | BPF_IMM | BPF_DW, .dst_reg = 1, .src_reg = BPF_PSEUDO_MAP_FD,
+		{ .code = BPF_LD | BPF_IMM | BPF_DW,
+		  .dst_reg = 1,
+		  .src_reg = BPF_PSEUDO_MAP_FD,
 		  .imm = m->fd },
 		{ 0 },
 		/* r2 = addr */

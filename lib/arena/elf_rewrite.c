@@ -57,8 +57,7 @@ static int check_header(struct elf_scan *s)
 		return -EINVAL;
 	}
 	if (eh->e_ident[EI_CLASS] != ELFCLASS64) {
-		pr_warn("object '%s': not a 64-bit ELF; BPF objects are ELFCLASS64\n",
-			s->obj_name);
+		pr_warn("object '%s': not a 64-bit ELF; BPF objects are ELFCLASS64\n", s->obj_name);
 		return -EINVAL;
 	}
 	host_data = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? ELFDATA2LSB : ELFDATA2MSB;
@@ -237,7 +236,8 @@ static int scan_relocs(struct elf_scan *s, const GElf_Shdr *rel_sh, struct arena
 		}
 
 		insn = s->image + code_sh.sh_offset + rel.r_offset;
-		if (insn[0] != BPF_LD_IMM64_CODE || rel.r_offset + 2 * BPF_INSN_SZ > code_sh.sh_size) {
+		if (insn[0] != BPF_LD_IMM64_CODE ||
+		    rel.r_offset + 2 * BPF_INSN_SZ > code_sh.sh_size) {
 			pr_warn("object '%s': bogus relocation #%zu in '%s' against __arena global "
 				"'%s': instruction %llu is not a 64-bit load (ld_imm64)\n",
 				s->obj_name, i, code_name, sym_name(s, sym),

@@ -25,8 +25,7 @@ static libbpf_print_fn_t current_print_fn(void)
 	return fn;
 }
 
-static int call_print(libbpf_print_fn_t fn, enum libbpf_print_level level, const char *fmt,
-		      ...)
+static int call_print(libbpf_print_fn_t fn, enum libbpf_print_level level, const char *fmt, ...)
 {
 	va_list ap;
 	int ret;

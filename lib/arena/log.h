@@ -5,8 +5,8 @@
 
 #include <bpf/libbpf.h>
 
-__attribute__((format(printf, 2, 3))) void arena_pr(enum libbpf_print_level level,
-						      const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) void arena_pr(enum libbpf_print_level level, const char *fmt,
+						    ...);
 
 #define pr_warn(fmt, ...) arena_pr(LIBBPF_WARN, fmt, ##__VA_ARGS__)
 #define pr_info(fmt, ...) arena_pr(LIBBPF_INFO, fmt, ##__VA_ARGS__)

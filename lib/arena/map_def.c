@@ -6,8 +6,9 @@
  * such as an arena's map_extra, which libbpf 1.1 refuses ("expected PTR, got
  * enum64"). clang < 15 can't emit enum64, so our own __ulong spells such a
  * field `char (*name)[hi][lo]` there (bpf_arena_common.h). We read the
- * definitions ourselves to find the arena, and retype each such member to the map's own `type` member type (a PTR libbpf 1.1
- * parses); the real value is set with libbpf's setter right after open.
+ * definitions ourselves to find the arena, and retype each such member to the map's own `type`
+ * member type (a PTR libbpf 1.1 parses); the real value is set with libbpf's setter right after
+ * open.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -100,8 +101,7 @@ static int field_of(const char *name, enum map_field *field)
 	return -ENOENT;
 }
 
-static int add_fixup(struct arena_elf *elf, const char *map_name, enum map_field field,
-		     __u64 value)
+static int add_fixup(struct arena_elf *elf, const char *map_name, enum map_field field, __u64 value)
 {
 	struct map_fixup *f;
 
@@ -130,7 +130,8 @@ static int scan_map(struct def_scan *s, const char *map_name, const struct btf_t
 	for (i = 0; i < btf_vlen(def); i++) {
 		const struct btf_type *t = btf__type_by_id(s->btf, m[i].type);
 
-		if (t && btf_is_ptr(t) && strcmp(btf__name_by_offset(s->btf, m[i].name_off), "type") == 0)
+		if (t && btf_is_ptr(t) &&
+		    strcmp(btf__name_by_offset(s->btf, m[i].name_off), "type") == 0)
 			ptr_type_id = m[i].type;
 	}
 
@@ -275,16 +276,15 @@ int arena_map_def_apply_fixups(struct bpf_object *obj, const struct arena_elf *e
 			break;
 		}
 		if (err) {
-			pr_warn("map '%s': can't set a field written as an enum: %s\n",
-				f->map_name, strerror(-err));
+			pr_warn("map '%s': can't set a field written as an enum: %s\n", f->map_name,
+				strerror(-err));
 			return err;
 		}
 	}
 	return 0;
 }
 
-int arena_map_def_validate(const struct arena_map_def *def, size_t globals_sz,
-			   const char *obj_name)
+int arena_map_def_validate(const struct arena_map_def *def, size_t globals_sz, const char *obj_name)
 {
 	const __u32 known = BPF_ARENA_F_MMAPABLE | BPF_ARENA_F_SEGV_ON_FAULT |
 			    BPF_ARENA_F_NO_USER_CONV | (1U << 2) /* BPF_F_NUMA_NODE */;

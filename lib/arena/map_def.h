@@ -25,8 +25,7 @@ struct map_fixup {
 /* Read the map definitions in @btf_data (the image's .BTF, edited in place),
  * record the arena map in @elf, and rewrite enum-typed fields.
  */
-int arena_map_def_scan(void *btf_data, size_t btf_sz, const char *obj_name,
-		       struct arena_elf *elf);
+int arena_map_def_scan(void *btf_data, size_t btf_sz, const char *obj_name, struct arena_elf *elf);
 /* Set the fields recorded by arena_map_def_scan() on the opened object. */
 int arena_map_def_apply_fixups(struct bpf_object *obj, const struct arena_elf *elf);
 /* Check an arena definition the way the kernel will, and against the size

@@ -38,11 +38,11 @@ static bool opts_valid(const struct bpf_arena_open_opts *opts)
 	return true;
 }
 
-#define OPT(opts, field, dflt)                                                                   \
-	((opts) && (opts)->sz >= offsetof(struct bpf_arena_open_opts, field) +                   \
-					 sizeof((opts)->field) ?                                 \
-		 (opts)->field :                                                                 \
-		 (dflt))
+#define OPT(opts, field, dflt)                                                 \
+	((opts) && (opts)->sz >= offsetof(struct bpf_arena_open_opts, field) + \
+					 sizeof((opts)->field)                 \
+		 ? (opts)->field                                               \
+		 : (dflt))
 
 static size_t round_up_page(size_t n)
 {
@@ -112,11 +112,10 @@ static void log_libbpf_version_once(void)
 
 	if (__atomic_exchange_n(&logged, true, __ATOMIC_RELAXED))
 		return;
-	pr_debug("libbpf %s%s: arenas are handled by libbpf_arena %s\n",
-		 libbpf_version_string(),
-		 libbpf_major_version() > 1 || libbpf_minor_version() >= 4 ?
-			 " knows arenas, but" :
-			 " doesn't know arenas;",
+	pr_debug("libbpf %s%s: arenas are handled by libbpf_arena %s\n", libbpf_version_string(),
+		 libbpf_major_version() > 1 || libbpf_minor_version() >= 4
+			 ? " knows arenas, but"
+			 : " doesn't know arenas;",
 		 bpf_arena__version_str());
 }
 
@@ -132,8 +131,8 @@ static struct bpf_object *open_image(const void *buf, size_t sz, const char *def
 	if (!opts_valid(opts))
 		return arena_err_ptr(-EINVAL);
 	if (user_obj_opts) {
-		size_t n = user_obj_opts->sz < sizeof(obj_opts) ? user_obj_opts->sz :
-								  sizeof(obj_opts);
+		size_t n =
+			user_obj_opts->sz < sizeof(obj_opts) ? user_obj_opts->sz : sizeof(obj_opts);
 
 		memcpy(&obj_opts, user_obj_opts, n);
 		obj_opts.sz = sizeof(obj_opts);
@@ -170,8 +169,8 @@ static struct bpf_object *open_image(const void *buf, size_t sz, const char *def
 	a->obj = bpf_object__open_mem(a->elf.image, a->elf.image_sz, &obj_opts);
 	if (!a->obj) {
 		err = -errno;
-		pr_warn("object '%s': libbpf could not open it after the arena rewrite: %s\n",
-			name, strerror(-err));
+		pr_warn("object '%s': libbpf could not open it after the arena rewrite: %s\n", name,
+			strerror(-err));
 		goto err_out;
 	}
 	err = arena_map_def_apply_fixups(a->obj, &a->elf);
