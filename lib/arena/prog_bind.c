@@ -15,9 +15,10 @@
  *     n+3:  ja   j + 1
  *
  * j is the first instruction after the leading ld_imm64s: an ordinary
- * instruction that no jump targets, so it can move. rX is a register that is
- * dead there (nothing but r1 and r10 is live at entry, and the leading
- * ld_imm64s define only their own destinations). The kernel counts a map
+ * instruction or a helper call (neither carries a relocation) that no jump
+ * targets, so it can move. rX is a register that is dead there: nothing but
+ * r1 and r10 is live at entry and the leading ld_imm64s define only their
+ * own destinations; before a helper call, r0. The kernel counts a map
  * once, so a program that names the arena already is unharmed.
  */
 #include <stdlib.h>
@@ -71,10 +72,18 @@ static bool find_site(const struct bpf_insn *insns, size_t cnt, size_t *site, __
 	}
 	if (j >= cnt || insns[j].code == (BPF_LD | BPF_IMM | BPF_DW))
 		return false;
-	if (BPF_CLASS(insns[j].code) == BPF_JMP || BPF_CLASS(insns[j].code) == BPF_JMP32)
-		return false; /* jumps, calls and exits carry relocations or offsets */
 	if (targets(insns, cnt, j))
 		return false;
+	if (insns[j].code == (BPF_JMP | BPF_CALL) && insns[j].src_reg == 0) {
+		/* A helper call (no relocation: it can move). r1-r5 may hold
+		 * its arguments; r0 is dead before a call, which writes it.
+		 */
+		*site = j;
+		*reg = BPF_REG_0;
+		return true;
+	}
+	if (BPF_CLASS(insns[j].code) == BPF_JMP || BPF_CLASS(insns[j].code) == BPF_JMP32)
+		return false; /* jumps, exits, kfunc and subprogram calls can't move */
 	for (r = BPF_REG_0; r <= BPF_REG_9; r++) {
 		if (!(defined & (1u << r))) {
 			*site = j;

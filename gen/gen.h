@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* The bpf-arena tool's subcommands. Each takes the arguments that follow its
+ * name (argv[0] is the first of them, argc may be 0), as bpftool's do, and
+ * returns the process's exit status.
+ */
+#ifndef __BPF_ARENA_GEN_H
+#define __BPF_ARENA_GEN_H
+
+#include <stdbool.h>
+
+/* bpf-arena gen ... (gen_skeleton.c) */
+int cmd_gen(int argc, char **argv);
+/* bpf-arena probe ... (cmd_probe.c, when built) */
+int cmd_probe(int argc, char **argv);
+
+/* Whether @arg abbreviates @cmd ("skel" for "skeleton"), as in bpftool. */
+bool is_prefix(const char *arg, const char *cmd);
+
+/* The name the tool was run as, for messages. */
+extern const char *bin_name;
+
+#endif

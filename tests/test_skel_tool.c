@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The bpf-arena tool itself: the same object always gives the same header,
+ * the header compiles as C and C++ with -Wall -Wextra -Werror under gcc,
+ * g++, clang and clang++, bad input gets a clear error, a non-zero exit and
+ * no header at all, and --help / gen help / --version answer as bpftool's.
+ * Paths come from the build (skeleton.cmake).
+ */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *const variants[] = { "clang19", "clang14" };
+static const char *const progs[] = { "skel_globals", "skel_subprog", "skel_firstcall",
+				     "skel_upstream" };
+
+/* Criterion runs each test in a process of its own, maybe in parallel:
+ * each gets its own scratch directory.
+ */
+static char work[4096], out_path[4200], err_path[4200];
+
+/* Runs a shell command built from @fmt; returns its exit status. */
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+	char cmd[16384];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	cr_assert_neq(st, -1, "system(%s)", cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	cr_assert(f, "open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc(n + 1);
+	cr_assert(buf);
+	cr_assert_eq(fread(buf, 1, n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	if (len)
+		*len = n;
+	return buf;
+}
+
+/* Runs the tool with @args, its stdout and stderr into files. */
+static int tool(const char *args)
+{
+	snprintf(out_path, sizeof(out_path), "%s/tool.out", work);
+	snprintf(err_path, sizeof(err_path), "%s/tool.err", work);
+	return sh("'%s' %s > '%s' 2> '%s'", SKEL_TOOL, args, out_path, err_path);
+}
+
+static void setup(void)
+{
+	mkdir(SKEL_WORK_DIR, 0755);
+	snprintf(work, sizeof(work), "%s/%d", SKEL_WORK_DIR, (int)getpid());
+	mkdir(work, 0755);
+}
+
+TestSuite(skel_tool, .init = setup);
+
+Test(skel_tool, same_object_gives_byte_identical_output)
+{
+	char args[8192], first[4300], *a, *b;
+	size_t na, nb;
+	unsigned i, j;
+
+	for (i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
+		for (j = 0; j < sizeof(progs) / sizeof(progs[0]); j++) {
+			snprintf(args, sizeof(args), "gen skeleton '%s/%s/%s.bpf.o' name %s",
+				 SKEL_PROGS_DIR, variants[i], progs[j], progs[j]);
+			cr_assert_eq(tool(args), 0, "%s", args);
+			snprintf(first, sizeof(first), "%s.first", out_path);
+			cr_assert_eq(rename(out_path, first), 0);
+			cr_assert_eq(tool(args), 0, "%s", args);
+			a = slurp(first, &na);
+			b = slurp(out_path, &nb);
+			cr_assert(na > 0 && na == nb && memcmp(a, b, na) == 0,
+				  "two runs of '%s' differ", args);
+			free(a);
+			free(b);
+		}
+	}
+}
+
+/* A translation unit that uses everything the header declares. */
+static void write_user(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert(f);
+	fputs("#include \"skel_globals.h\"\n"
+	      "#include \"skel_globals.skel.h\"\n"
+	      "int main(void)\n"
+	      "{\n"
+	      "\tstruct skel_globals *s = skel_globals__open();\n"
+	      "\tsize_t sz;\n"
+	      "\tvoid *base;\n"
+	      "\n"
+	      "\tif (!s || skel_globals__load(s) || skel_globals__attach(s))\n"
+	      "\t\treturn 1;\n"
+	      "\tbase = bpf_map__initial_value(s->maps.arena, &sz);\n"
+	      "\ts->arena->a_int = s->data->data_int + s->rodata->rodata_int + (int)sz;\n"
+	      "\tskel_globals__detach(s);\n"
+	      "\tskel_globals__destroy(s);\n"
+	      "\tskel_globals__destroy(skel_globals__open_and_load());\n"
+	      "\treturn base != NULL && skel_globals__arena_base(s) != NULL &&\n"
+	      "\t       skel_globals__arena_size(s) > 0;\n"
+	      "}\n",
+	      f);
+	fclose(f);
+}
+
+Test(skel_tool, header_compiles_as_c_and_cxx_with_werror)
+{
+	const char *compilers[][2] = {
+		{ SKEL_CC, "c" },
+		{ SKEL_CXX, "c++" },
+		{ SKEL_CLANG, "c" },
+		{ SKEL_CLANGXX, "c++" },
+	};
+	char src[4300], args[8192];
+	unsigned i, v;
+	int st;
+
+	snprintf(src, sizeof(src), "%s/user.c", work);
+	write_user(src);
+	for (v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
+		snprintf(args, sizeof(args),
+			 "gen skeleton '%s/%s/skel_globals.bpf.o' name skel_globals",
+			 SKEL_PROGS_DIR, variants[v]);
+		cr_assert_eq(tool(args), 0);
+		cr_assert_eq(sh("cp '%s' '%s/skel_globals.skel.h'", out_path, work), 0);
+		for (i = 0; i < sizeof(compilers) / sizeof(compilers[0]); i++) {
+			st = sh("'%s' -x %s -Wall -Wextra -Werror -I'%s' -I'%s' -I'%s' -c '%s' "
+				"-o /dev/null 2> '%s/cc.err'",
+				compilers[i][0], compilers[i][1], work, SKEL_PROGS_SRC_DIR,
+				SKEL_INCLUDE_DIR, src, work);
+			if (st) {
+				char path[4300];
+
+				snprintf(path, sizeof(path), "%s/cc.err", work);
+				cr_assert_fail("%s (%s) rejects the %s skeleton:\n%s",
+					       compilers[i][0], compilers[i][1], variants[v],
+					       slurp(path, NULL));
+			}
+		}
+	}
+}
+
+/* Bad input: a non-zero exit, nothing on stdout, and @msg on stderr. */
+static void expect_refused(const char *args, const char *msg)
+{
+	size_t out_len;
+	char *err;
+	int st = tool(args);
+
+	free(slurp(out_path, &out_len));
+	err = slurp(err_path, NULL);
+	cr_expect_neq(st, 0, "'%s' succeeded", args);
+	cr_expect_eq(out_len, 0, "'%s' wrote %zu bytes to stdout", args, out_len);
+	cr_expect(strstr(err, "Error:") && strstr(err, msg), "'%s' said: %s (expected '%s')", args,
+		  err, msg);
+	free(err);
+}
+
+Test(skel_tool, bad_input_gets_an_error_and_no_header)
+{
+	char args[8192];
+
+	snprintf(args, sizeof(args), "gen skeleton '%s/skel_globals.bpf.c'", SKEL_PROGS_SRC_DIR);
+	expect_refused(args, "not an ELF file");
+	snprintf(args, sizeof(args), "gen skeleton '%s'", SKEL_NOBTF_OBJ);
+	expect_refused(args, "no BTF");
+	snprintf(args, sizeof(args), "gen skeleton '%s/clang19/skel_globals.bpf.o' name 1abc",
+		 SKEL_PROGS_DIR);
+	expect_refused(args, "not a C identifier");
+	snprintf(args, sizeof(args), "gen skeleton '%s/clang19/skel_globals.bpf.o' name a-b",
+		 SKEL_PROGS_DIR);
+	expect_refused(args, "not a C identifier");
+	snprintf(args, sizeof(args), "gen skeleton '%s/clang19/skel_globals.bpf.o' name struct",
+		 SKEL_PROGS_DIR);
+	expect_refused(args, "not a C identifier");
+	snprintf(args, sizeof(args), "gen skeleton '%s/clang19/skel_globals.bpf.o' name ''",
+		 SKEL_PROGS_DIR);
+	expect_refused(args, "not a C identifier");
+	expect_refused("gen skeleton /nonexistent/x.bpf.o", "cannot open");
+	snprintf(args, sizeof(args), "gen skeleton '%s/clang19/skel_globals.bpf.o' name a b",
+		 SKEL_PROGS_DIR);
+	expect_refused(args, "unexpected arguments");
+	expect_refused("gen skeleton", "expected FILE");
+	expect_refused("gen frobnicate", "unknown command");
+	expect_refused("frobnicate", "unknown object");
+}
+
+Test(skel_tool, help_and_version_in_bpftool_style)
+{
+	char *out;
+
+	cr_assert_eq(tool("--help"), 0);
+	out = slurp(out_path, NULL);
+	cr_assert(strstr(out, "Usage: bpf-arena [OPTIONS] OBJECT { COMMAND | help }"), "%s", out);
+	free(out);
+
+	cr_assert_eq(tool("gen --help"), 0);
+	out = slurp(out_path, NULL);
+	cr_assert(strstr(out, "Usage: bpf-arena gen skeleton FILE [name OBJECT_NAME]"), "%s", out);
+	free(out);
+	cr_assert_eq(tool("gen help"), 0);
+
+	cr_assert_eq(tool("--version"), 0);
+	out = slurp(out_path, NULL);
+	cr_assert(strstr(out, "bpf-arena v") && strstr(out, "using libbpf v"), "%s", out);
+	free(out);
+	cr_assert_eq(tool("version"), 0);
+}
