@@ -9,6 +9,7 @@ pkgs=(
 	libbpf-dev libelf-dev zlib1g-dev bpftool
 	clang-19 llvm-19 lld-19 clang-14 llvm-14
 	libcriterion-dev
+	git # tests/test_kernel_patches.sh builds git trees
 )
 # Optional groups, asked for by name: "qemu" for the kernel-without-arenas
 # test, "bench" for plotting.

@@ -20,7 +20,7 @@
 #include <linux/bpf.h>
 
 #include "internal.h"
-#include "probe_explain.h"
+#include "probe.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -65,7 +65,7 @@ static void explain_create_failure(const struct arena_map_def *def, const char *
 			map_name, strerror(-err));
 		return;
 	}
-	if (arena_probe_explain && arena_probe_explain(why, sizeof(why)) > 0) {
+	if (arena_probe_explain(why, sizeof(why)) > 0) {
 		pr_warn("arena '%s': creating it failed (%s): %s\n", map_name, strerror(-err), why);
 		return;
 	}

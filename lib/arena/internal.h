@@ -146,6 +146,10 @@ struct bpf_arena {
 	bool no_prog_bind;
 	size_t globals_off;
 	__u64 planned_addr; /* user address the globals were placed for, 0: none */
+	/* the object's kernel log, when the caller didn't give one: kept to
+	 * explain a refused program (see load_failure_explain())
+	 */
+	char *log_buf;
 	bool loaded;
 	bool load_failed;
 	struct bpf_arena *next;

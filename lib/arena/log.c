@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "log.h"
 
@@ -48,4 +49,19 @@ void arena_pr(enum libbpf_print_level level, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	call_print(fn, level, "libbpf_arena: %s", msg);
+}
+
+void arena_pr_text(enum libbpf_print_level level, const char *prog_name, const char *text)
+{
+	const char *line = text, *end;
+
+	arena_pr(level, "prog '%s': -- BEGIN PROG LOAD LOG --\n", prog_name);
+	while (*line) {
+		end = strchr(line, '\n');
+		if (!end)
+			end = line + strlen(line);
+		arena_pr(level, "%.*s\n", (int)(end - line), line);
+		line = *end ? end + 1 : end;
+	}
+	arena_pr(level, "-- END PROG LOAD LOG --\n");
 }

@@ -8,6 +8,9 @@
 __attribute__((format(printf, 2, 3))) void arena_pr(enum libbpf_print_level level, const char *fmt,
 						    ...);
 
+/* A long multi-line text (a verifier log), framed as libbpf frames it. */
+void arena_pr_text(enum libbpf_print_level level, const char *prog_name, const char *text);
+
 #define pr_warn(fmt, ...) arena_pr(LIBBPF_WARN, fmt, ##__VA_ARGS__)
 #define pr_info(fmt, ...) arena_pr(LIBBPF_INFO, fmt, ##__VA_ARGS__)
 #define pr_debug(fmt, ...) arena_pr(LIBBPF_DEBUG, fmt, ##__VA_ARGS__)

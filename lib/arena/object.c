@@ -12,6 +12,9 @@
 
 #include "internal.h"
 #include "map_def.h"
+#include "probe.h"
+
+#define KERNEL_LOG_SZ (1U << 20)
 
 /* Options structs may come from a caller built against a newer or older
  * header: read what both know, and refuse bytes we don't know that aren't 0.
@@ -90,6 +93,7 @@ static void arena_free(struct bpf_arena *a)
 		return;
 	arena_mapping_release(&a->mapping);
 	arena_elf_free(&a->elf);
+	free(a->log_buf);
 	free(a);
 }
 
@@ -112,10 +116,10 @@ static void log_libbpf_version_once(void)
 
 	if (__atomic_exchange_n(&logged, true, __ATOMIC_RELAXED))
 		return;
-	pr_debug("libbpf %s%s: arenas are handled by libbpf_arena %s\n", libbpf_version_string(),
-		 libbpf_major_version() > 1 || libbpf_minor_version() >= 4
-			 ? " knows arenas, but"
-			 : " doesn't know arenas;",
+	pr_debug("libbpf %s %s; arenas are handled by libbpf_arena %s alone\n",
+		 libbpf_version_string(),
+		 libbpf_major_version() > 1 || libbpf_minor_version() >= 4 ? "knows arenas"
+									   : "doesn't know arenas",
 		 bpf_arena__version_str());
 }
 
@@ -144,6 +148,16 @@ static struct bpf_object *open_image(const void *buf, size_t sz, const char *def
 	a = calloc(1, sizeof(*a));
 	if (!a)
 		return arena_err_ptr(-ENOMEM);
+	if (!obj_opts.kernel_log_buf) {
+		/* Untouched pages cost nothing: the log is only written when
+		 * the verifier refuses a program.
+		 */
+		a->log_buf = calloc(1, KERNEL_LOG_SZ);
+		if (a->log_buf) {
+			obj_opts.kernel_log_buf = a->log_buf;
+			obj_opts.kernel_log_size = KERNEL_LOG_SZ;
+		}
+	}
 	a->mapping.fd = -1;
 	a->layout = OPT(opts, globals_layout, BPF_ARENA_GLOBALS_AT_END);
 	a->no_prog_bind = OPT(opts, no_prog_bind, false);
@@ -292,6 +306,14 @@ static int load_arena(struct bpf_arena *a)
 	err = check_unchanged_geometry(a, &def);
 	if (err)
 		return err;
+	if (!bpf_map__autocreate(a->map)) {
+		if (!a->elf.ref_cnt)
+			return 0; /* the application doesn't want it: libbpf decides */
+		pr_warn("arena '%s': autocreate is off, but programs use its __arena "
+			"globals\n",
+			def.name);
+		return -EINVAL;
+	}
 	if (bpf_map__fd(a->map) >= 0) {
 		pr_warn("arena '%s' has a preset fd (bpf_map__reuse_fd() or a pin): reusing an "
 			"existing arena is not supported; let bpf_arena__load() create it\n",
@@ -330,6 +352,31 @@ static int load_arena(struct bpf_arena *a)
 	return 0;
 }
 
+/*
+ * A program was refused. With our log buffer in place libbpf doesn't print
+ * the verifier's log, so we do, and add what the probes make of it (the
+ * kernel feature it shows missing, the version and patch that bring it).
+ * libbpf loads programs in order and stops at the first refusal: the log
+ * is that program's.
+ */
+static void load_failure_explain(struct bpf_arena *a)
+{
+	struct bpf_program *prog, *failed = NULL;
+	char why[512];
+
+	if (!a->log_buf || !a->log_buf[0])
+		return;
+	bpf_object__for_each_program(prog, a->obj) {
+		if (bpf_program__autoload(prog) && bpf_program__fd(prog) < 0) {
+			failed = prog;
+			break;
+		}
+	}
+	arena_pr_text(LIBBPF_WARN, failed ? bpf_program__name(failed) : "?", a->log_buf);
+	if (arena_probe_explain_prog(a->log_buf, why, sizeof(why)) > 0)
+		pr_warn("prog '%s': %s\n", failed ? bpf_program__name(failed) : "?", why);
+}
+
 int bpf_arena__load(struct bpf_object *obj)
 {
 	struct bpf_arena *a;
@@ -352,8 +399,10 @@ int bpf_arena__load(struct bpf_object *obj)
 			goto err_out;
 	}
 	err = bpf_object__load(obj);
-	if (err)
+	if (err) {
+		load_failure_explain(a);
 		goto err_out;
+	}
 	a->loaded = true;
 	return 0;
 

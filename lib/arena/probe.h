@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* What the loader asks the kernel feature probes (probe.c). */
+#ifndef __BPF_ARENA_PROBE_H
+#define __BPF_ARENA_PROBE_H
+
+#include <stddef.h>
+#include <bpf_arena/bpf_arena_probe.h>
+
+/* Run the (cached) probes; if the kernel lacks something every arena object
+ * needs (the map type, addr_space_cast, a JIT for arena memory, or the
+ * privileges to use them), write into @buf a sentence naming it, the upstream
+ * kernel version that brought it and its kernel-patches/series.tsv entry, and
+ * return 1. Return 0 when nothing relevant is missing.
+ */
+int arena_probe_explain(char *buf, size_t len);
+
+/* The same for a program the verifier refused: if @verifier_log shows the
+ * refusal of something a probe found missing (atomics on arena memory, an
+ * offset of 512 MiB or more, allocation in a non-sleepable program, ...),
+ * explain it into @buf and return 1; else return 0.
+ */
+int arena_probe_explain_prog(const char *verifier_log, char *buf, size_t len);
+
+#endif /* __BPF_ARENA_PROBE_H */
