@@ -183,6 +183,36 @@ Test(globals, programs_that_only_use_globals_are_refused_without_binding)
 	bpf_arena__close(obj);
 }
 
+Test(binding, programs_that_never_name_the_arena_map)
+{
+	struct bpf_object *obj = open_and_load("core_bind", NULL);
+	long *counter = var_ptr(obj, "bind_counter");
+
+	cr_assert_eq(test_run_prog(obj, "call_first"), 0);
+	cr_assert_eq(*counter, 1, "a subprogram called first must reach the arena");
+	cr_assert_eq(test_run_prog(obj, "helper_first"), 0);
+	cr_assert_eq(*(long *)var_ptr(obj, "bind_stamp"), 1);
+	cr_assert_eq(test_run_prog(obj, "through_global_func"), 0);
+	cr_assert_eq(*counter, 101, "a global function with __arg_arena must reach it");
+	bpf_arena__close(obj);
+}
+
+Test(binding, refused_without_it_with_advice)
+{
+	LIBBPF_OPTS(bpf_arena_open_opts, opts, .no_prog_bind = true);
+	struct bpf_object *obj;
+
+	test_require_arena_kernel();
+	test_capture_log_start();
+	obj = bpf_arena__open_file(test_prog_path("core_bind"), &opts);
+	cr_assert(obj);
+	cr_assert_lt(bpf_arena__load(obj), 0);
+	cr_assert(strstr(test_capture_log(), "associated arena"), "log: %s", test_capture_log());
+	cr_assert(strstr(test_capture_log(), "no_prog_bind is set"), "log: %s", test_capture_log());
+	test_capture_log_stop();
+	bpf_arena__close(obj);
+}
+
 Test(pointers, bpf_list_walked_and_extended_by_user_space)
 {
 	struct bpf_object *obj = open_and_load("core_list", NULL);

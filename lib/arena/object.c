@@ -375,6 +375,13 @@ static void load_failure_explain(struct bpf_arena *a)
 	arena_pr_text(LIBBPF_WARN, failed ? bpf_program__name(failed) : "?", a->log_buf);
 	if (arena_probe_explain_prog(a->log_buf, why, sizeof(why)) > 0)
 		pr_warn("prog '%s': %s\n", failed ? bpf_program__name(failed) : "?", why);
+	else if (strstr(a->log_buf, "associated arena"))
+		pr_warn("prog '%s': it uses arena memory but doesn't name the arena map, and %s: "
+			"reference the map in it, e.g. asm volatile(\"\" :: \"r\"(&%s))\n",
+			failed ? bpf_program__name(failed) : "?",
+			a->no_prog_bind ? "no_prog_bind is set"
+					: "libbpf_arena found no place to bind it",
+			bpf_map__name(a->map));
 }
 
 int bpf_arena__load(struct bpf_object *obj)
