@@ -28,7 +28,6 @@ int conc_round(struct ds_conc_ctx *ctx)
 	__u64 actor = ctx->actor, rounds = ctx->rounds;
 	int i;
 
-	asm volatile("" : : "r"(&arena));
 	if (actor >= DS_CONC_ACTORS || rounds > 4096)
 		return -1;
 	arena_for(i, 0, (int)rounds)

@@ -18,14 +18,11 @@ struct {
 
 struct ds_containers_globals __arena_global g;
 
-/* Each program names the arena map itself: one that starts with a call
- * into a subprogram can't be bound to it by libbpf_arena.
- */
-#define DS_PROG(name)                             \
-	SEC("syscall") int name(void *ctx)        \
-	{                                         \
-		asm volatile("" : : "r"(&arena)); \
-		return ds_##name(&g);             \
+/* None of these names the arena map: libbpf_arena binds it. */
+#define DS_PROG(name)                      \
+	SEC("syscall") int name(void *ctx) \
+	{                                  \
+		return ds_##name(&g);      \
 	}
 
 DS_PROG(list_build)

@@ -28,21 +28,18 @@ int htab_init(void *ctx)
 SEC("syscall")
 int htab_batch(void *ctx)
 {
-	asm volatile("" : : "r"(&arena));
 	return ds_htab_run_batch(&g);
 }
 
 SEC("syscall")
 int htab_selftest(void *ctx)
 {
-	asm volatile("" : : "r"(&arena));
 	return ds_htab_selftest(&g);
 }
 
 SEC("syscall")
 int htab_limits(void *ctx)
 {
-	asm volatile("" : : "r"(&arena));
 	return ds_htab_limits(&g);
 }
 

@@ -26,21 +26,18 @@ int rbtree_init(void *ctx)
 SEC("syscall")
 int rbtree_batch(void *ctx)
 {
-	asm volatile("" : : "r"(&arena));
 	return ds_rbtree_run_batch(&g);
 }
 
 SEC("syscall")
 int rbtree_validate(void *ctx)
 {
-	asm volatile("" : : "r"(&arena));
 	return ds_rbtree_validate(&g);
 }
 
 SEC("syscall")
 int rbtree_selftest(void *ctx)
 {
-	asm volatile("" : : "r"(&arena));
 	return ds_rbtree_selftest(&g);
 }
 
