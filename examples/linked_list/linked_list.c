@@ -5,6 +5,7 @@
  * pointers, add a node of our own, and let BPF sum the list again.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <bpf/bpf.h>
@@ -31,6 +32,14 @@ static int run(struct bpf_object *obj, const char *name)
 	return (int)opts.retval;
 }
 
+/* Warnings only: libbpf 1.1 also tells at INFO level that it skips the
+ * .addr_space.1 section, which is ours to handle.
+ */
+static int print_warnings(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *path = argc > 1 ? argv[1] : LINKED_LIST_OBJ;
@@ -41,6 +50,7 @@ int main(int argc, char **argv)
 	unsigned long long sum = 0, n = 0;
 	int err;
 
+	libbpf_set_print(print_warnings);
 	obj = bpf_arena__open_file(path, NULL);
 	if (!obj) {
 		fprintf(stderr, "open %s: %s\n", path, strerror(errno));
