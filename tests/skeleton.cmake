@@ -51,8 +51,9 @@ find_program(BPF_ARENA_TEST_CLANG NAMES clang clang-19 clang-14 REQUIRED)
 find_program(BPF_ARENA_TEST_CLANGXX NAMES clang++ clang++-19 clang++-14 REQUIRED)
 find_program(BPF_ARENA_TEST_GCC NAMES gcc REQUIRED)
 find_program(BPF_ARENA_TEST_GXX NAMES g++ REQUIRED)
-add_executable(test_skel_tool test_skel_tool.c)
-target_link_libraries(test_skel_tool PRIVATE ${CRITERION_LIB})
+add_executable(test_skel_tool test_skel_tool.c test_helpers.c)
+target_include_directories(test_skel_tool PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+target_link_libraries(test_skel_tool PRIVATE bpf_arena ${CRITERION_LIB})
 target_compile_definitions(test_skel_tool PRIVATE
 	SKEL_TOOL="$<TARGET_FILE:bpf-arena>"
 	SKEL_PROGS_DIR="${CMAKE_CURRENT_BINARY_DIR}/progs"

@@ -12,24 +12,6 @@
 
 #include "test_helpers.h"
 
-static char *read_file(const char *path, size_t *sz)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	cr_assert(f, "%s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc(n);
-	cr_assert(buf);
-	cr_assert_eq(fread(buf, 1, n, f), (size_t)n);
-	fclose(f);
-	*sz = n;
-	return buf;
-}
-
 struct outcome {
 	int open_err; /* 0: open succeeded */
 	int load_err;
@@ -56,7 +38,7 @@ static struct outcome try_mem(const void *buf, size_t sz)
 static struct outcome try_prog(const char *name)
 {
 	size_t sz;
-	char *buf = read_file(test_prog_path(name), &sz);
+	char *buf = test_read_file(test_prog_path(name), &sz);
 	struct outcome out = try_mem(buf, sz);
 
 	free(buf);
@@ -98,7 +80,7 @@ Test(bad_input, not_an_elf)
 Test(bad_input, truncated_elf)
 {
 	size_t sz;
-	char *buf = read_file(test_prog_path("core_globals"), &sz);
+	char *buf = test_read_file(test_prog_path("core_globals"), &sz);
 	size_t cuts[] = { 10, sizeof(Elf64_Ehdr), sz / 2, sz - 1 };
 	size_t i;
 
@@ -132,7 +114,7 @@ static Elf64_Rel *first_rel(char *buf, size_t *cnt)
 Test(bad_input, bogus_relocation)
 {
 	size_t sz, cnt;
-	char *buf = read_file(test_prog_path("core_globals"), &sz);
+	char *buf = test_read_file(test_prog_path("core_globals"), &sz);
 	Elf64_Rel *rel = first_rel(buf, &cnt), saved = rel[0];
 	struct outcome out;
 

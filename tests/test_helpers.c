@@ -61,6 +61,26 @@ void test_require_arena_kernel(void)
 	close(fd);
 }
 
+char *test_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	cr_assert(f, "open %s: %s", path, strerror(errno));
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc(n + 1);
+	cr_assert(buf);
+	cr_assert_eq(fread(buf, 1, n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	if (len)
+		*len = n;
+	return buf;
+}
+
 int test_count_fds(void)
 {
 	DIR *d = opendir("/proc/self/fd");

@@ -20,6 +20,9 @@ const char *test_variant(void);
  */
 void test_require_arena_kernel(void);
 
+/* The whole file, NUL-terminated (not counted in *len); the caller frees. */
+char *test_read_file(const char *path, size_t *len);
+
 /* Number of open fds and of mappings (lines of /proc/self/maps). */
 int test_count_fds(void);
 int test_count_maps(void);

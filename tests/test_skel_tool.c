@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "test_helpers.h"
+
 static const char *const variants[] = { "clang19", "clang14" };
 static const char *const progs[] = { "skel_globals", "skel_subprog", "skel_firstcall",
 				     "skel_upstream" };
@@ -38,26 +40,6 @@ static int sh(const char *fmt, ...)
 	st = system(cmd);
 	cr_assert_neq(st, -1, "system(%s)", cmd);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	cr_assert(f, "open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc(n + 1);
-	cr_assert(buf);
-	cr_assert_eq(fread(buf, 1, n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	if (len)
-		*len = n;
-	return buf;
 }
 
 /* Runs the tool with @args, its stdout and stderr into files. */
@@ -91,8 +73,8 @@ Test(skel_tool, same_object_gives_byte_identical_output)
 			snprintf(first, sizeof(first), "%s.first", out_path);
 			cr_assert_eq(rename(out_path, first), 0);
 			cr_assert_eq(tool(args), 0, "%s", args);
-			a = slurp(first, &na);
-			b = slurp(out_path, &nb);
+			a = test_read_file(first, &na);
+			b = test_read_file(out_path, &nb);
 			cr_assert(na > 0 && na == nb && memcmp(a, b, na) == 0,
 				  "two runs of '%s' differ", args);
 			free(a);
@@ -160,7 +142,7 @@ Test(skel_tool, header_compiles_as_c_and_cxx_with_werror)
 				snprintf(path, sizeof(path), "%s/cc.err", work);
 				cr_assert_fail("%s (%s) rejects the %s skeleton:\n%s",
 					       compilers[i][0], compilers[i][1], variants[v],
-					       slurp(path, NULL));
+					       test_read_file(path, NULL));
 			}
 		}
 	}
@@ -173,8 +155,8 @@ static void expect_refused(const char *args, const char *msg)
 	char *err;
 	int st = tool(args);
 
-	free(slurp(out_path, &out_len));
-	err = slurp(err_path, NULL);
+	free(test_read_file(out_path, &out_len));
+	err = test_read_file(err_path, NULL);
 	cr_expect_neq(st, 0, "'%s' succeeded", args);
 	cr_expect_eq(out_len, 0, "'%s' wrote %zu bytes to stdout", args, out_len);
 	cr_expect(strstr(err, "Error:") && strstr(err, msg), "'%s' said: %s (expected '%s')", args,
@@ -216,18 +198,18 @@ Test(skel_tool, help_and_version_in_bpftool_style)
 	char *out;
 
 	cr_assert_eq(tool("--help"), 0);
-	out = slurp(out_path, NULL);
+	out = test_read_file(out_path, NULL);
 	cr_assert(strstr(out, "Usage: bpf-arena [OPTIONS] OBJECT { COMMAND | help }"), "%s", out);
 	free(out);
 
 	cr_assert_eq(tool("gen --help"), 0);
-	out = slurp(out_path, NULL);
+	out = test_read_file(out_path, NULL);
 	cr_assert(strstr(out, "Usage: bpf-arena gen skeleton FILE [name OBJECT_NAME]"), "%s", out);
 	free(out);
 	cr_assert_eq(tool("gen help"), 0);
 
 	cr_assert_eq(tool("--version"), 0);
-	out = slurp(out_path, NULL);
+	out = test_read_file(out_path, NULL);
 	cr_assert(strstr(out, "bpf-arena v") && strstr(out, "using libbpf v"), "%s", out);
 	free(out);
 	cr_assert_eq(tool("version"), 0);
