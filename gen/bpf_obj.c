@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include <bpf/btf.h>
 
+#include "btf_check.h" /* lib/arena: the library's own check of BTF */
+
 #ifndef EM_BPF
 #define EM_BPF 247
 #endif
@@ -179,65 +181,10 @@ static const struct elf_sec *find_sec(const struct elf_info *ei, const char *nam
 	return NULL;
 }
 
-/* libbpf 1.1 checks the shape of BTF but not that the types it refers to
- * exist, and btf_dump follows them blindly: check that here, so a corrupt
- * object gets an error rather than a crash.
- */
-static bool btf_refs_valid(const struct btf *btf)
-{
-	__u32 n = btf__type_cnt(btf), id, i;
-
-	for (id = 1; id < n; id++) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
-
-		if (!t || !btf__name_by_offset(btf, t->name_off))
-			return false;
-		switch (btf_kind(t)) {
-		case BTF_KIND_PTR:
-		case BTF_KIND_TYPEDEF:
-		case BTF_KIND_VOLATILE:
-		case BTF_KIND_CONST:
-		case BTF_KIND_RESTRICT:
-		case BTF_KIND_FUNC:
-		case BTF_KIND_VAR:
-		case BTF_KIND_DECL_TAG:
-		case BTF_KIND_TYPE_TAG:
-			if (t->type >= n)
-				return false;
-			break;
-		case BTF_KIND_ARRAY:
-			if (btf_array(t)->type >= n || btf_array(t)->index_type >= n)
-				return false;
-			break;
-		case BTF_KIND_STRUCT:
-		case BTF_KIND_UNION:
-			for (i = 0; i < btf_vlen(t); i++)
-				if (btf_members(t)[i].type >= n ||
-				    !btf__name_by_offset(btf, btf_members(t)[i].name_off))
-					return false;
-			break;
-		case BTF_KIND_FUNC_PROTO:
-			if (t->type >= n)
-				return false;
-			for (i = 0; i < btf_vlen(t); i++)
-				if (btf_params(t)[i].type >= n)
-					return false;
-			break;
-		case BTF_KIND_DATASEC:
-			for (i = 0; i < btf_vlen(t); i++)
-				if (btf_var_secinfos(t)[i].type >= n)
-					return false;
-			break;
-		default:
-			break;
-		}
-	}
-	return true;
-}
-
 static int read_btf(struct gen_obj *obj, const struct elf_info *ei)
 {
 	const struct elf_sec *sec = find_sec(ei, ".BTF", NULL);
+	char what[128];
 	int err;
 
 	if (!sec || !sec->data || !sec->data->d_size)
@@ -249,9 +196,9 @@ static int read_btf(struct gen_obj *obj, const struct elf_info *ei)
 		err = -errno;
 		return obj_err(obj, err, "corrupt BTF: %s", strerror(-err));
 	}
-	if (!btf_refs_valid(obj->btf))
-		return obj_err(obj, -EINVAL,
-			       "corrupt BTF: a type refers to one that does not exist");
+	/* libbpf 1.1's btf_dump follows type references blindly */
+	if (!arena_btf_is_sane(obj->btf, what, sizeof(what)))
+		return obj_err(obj, -EINVAL, "corrupt BTF: %s", what);
 	return 0;
 }
 

@@ -204,3 +204,54 @@ Test(bad_input, arena_resized_after_open)
 	expect_message("changed after open");
 	bpf_arena__close(obj);
 }
+
+/* A small deterministic PRNG, so every run corrupts the same bytes. */
+static unsigned int next_rand(unsigned int *state)
+{
+	*state = *state * 1103515245u + 12345u;
+	return *state >> 8;
+}
+
+/* Corrupt 1 to 8 bytes at random, over and over: every open must either
+ * work or fail with a negative errno, never crash (libbpf 1.1 trusts much of
+ * what it reads; the library checks it first), and leave nothing behind.
+ */
+Test(bad_input, random_corruption_is_an_error_never_a_crash)
+{
+	static const char *const progs[] = { "core_globals", "core_big", "core_bind" };
+	int fds = test_count_fds(), maps = test_count_maps();
+	unsigned int state = 2026, i, k, opened = 0, total = 0;
+	size_t p;
+
+	test_capture_log_stop();
+	libbpf_set_print(NULL);
+	for (p = 0; p < sizeof(progs) / sizeof(progs[0]); p++) {
+		size_t sz;
+		char *orig = test_read_file(test_prog_path(progs[p]), &sz);
+		char *buf = malloc(sz);
+
+		cr_assert(buf);
+		for (i = 0; i < 1000; i++) {
+			unsigned int flips = 1 + next_rand(&state) % 8;
+			struct bpf_object *obj;
+
+			memcpy(buf, orig, sz);
+			for (k = 0; k < flips; k++)
+				buf[next_rand(&state) % sz] = (char)next_rand(&state);
+			obj = bpf_arena__open_mem(buf, sz, NULL);
+			if (obj) {
+				opened++;
+				bpf_arena__close(obj);
+			} else {
+				cr_assert_lt(-errno, 0);
+			}
+			total++;
+		}
+		free(buf);
+		free(orig);
+	}
+	cr_assert_gt(opened, 0, "corruption in debug info must not stop an object opening");
+	cr_assert_lt(opened, total, "corruption must be caught sometimes");
+	cr_assert_eq(test_count_fds(), fds);
+	cr_assert_eq(test_count_maps(), maps);
+}

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <bpf/btf.h>
 
+#include "btf_check.h"
 #include "map_def.h"
 
 struct def_scan {
@@ -129,9 +130,9 @@ static int scan_map(struct def_scan *s, const char *map_name, const struct btf_t
 
 	for (i = 0; i < btf_vlen(def); i++) {
 		const struct btf_type *t = btf__type_by_id(s->btf, m[i].type);
+		const char *name = btf__name_by_offset(s->btf, m[i].name_off);
 
-		if (t && btf_is_ptr(t) &&
-		    strcmp(btf__name_by_offset(s->btf, m[i].name_off), "type") == 0)
+		if (t && btf_is_ptr(t) && name && strcmp(name, "type") == 0)
 			ptr_type_id = m[i].type;
 	}
 
@@ -205,6 +206,7 @@ int arena_map_def_scan(void *btf_data, size_t btf_sz, const char *obj_name, stru
 	struct def_scan s = { .obj_name = obj_name, .data = btf_data, .sz = btf_sz };
 	const struct btf_var_secinfo *vsi;
 	const struct btf_type *sec;
+	char what[128];
 	__u32 raw_sz;
 	int id, err = 0;
 	__u32 i;
@@ -214,6 +216,11 @@ int arena_map_def_scan(void *btf_data, size_t btf_sz, const char *obj_name, stru
 		err = -errno;
 		pr_warn("object '%s': corrupt .BTF: %s\n", obj_name, strerror(-err));
 		return err;
+	}
+	if (!arena_btf_is_sane(s.btf, what, sizeof(what))) {
+		pr_warn("object '%s': corrupt .BTF: %s\n", obj_name, what);
+		err = -EINVAL;
+		goto out;
 	}
 	s.raw = btf__raw_data(s.btf, &raw_sz);
 	if (!s.raw || raw_sz != btf_sz) {

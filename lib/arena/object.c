@@ -513,8 +513,9 @@ void *bpf_arena__find_global(const struct bpf_arena *arena, const char *name, si
 	vsi = btf_var_secinfos(sec);
 	for (i = 0; i < btf_vlen(sec); i++, vsi++) {
 		const struct btf_type *var = btf__type_by_id(btf, vsi->type);
+		const char *var_name = var ? btf__name_by_offset(btf, var->name_off) : NULL;
 
-		if (!var || strcmp(btf__name_by_offset(btf, var->name_off), name))
+		if (!var_name || strcmp(var_name, name))
 			continue;
 		if ((size_t)vsi->offset + vsi->size > arena->elf.globals_sz)
 			break;

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * libbpf 1.1 parses BTF (sizes, offsets, known kinds) but trusts what the
+ * types say of each other: a type id out of range, a FUNC whose type isn't
+ * a FUNC_PROTO or a DATASEC entry that isn't a VAR sends it reading past its
+ * arrays. Later libbpf versions check this (after fuzzing found the same);
+ * we do it before handing an object to libbpf 1.1.
+ */
+#include <stdio.h>
+
+#include "btf_check.h"
+
+struct btf_walk {
+	const struct btf *btf;
+	__u32 type_cnt;
+	char *what;
+	size_t what_sz;
+};
+
+static bool fail(struct btf_walk *w, __u32 id, const char *why)
+{
+	if (w->what)
+		snprintf(w->what, w->what_sz, "type [%u]: %s", id, why);
+	return false;
+}
+
+static bool name_ok(struct btf_walk *w, __u32 off)
+{
+	return btf__name_by_offset(w->btf, off) != NULL;
+}
+
+static bool ref_ok(struct btf_walk *w, __u32 ref)
+{
+	return ref < w->type_cnt;
+}
+
+static bool ref_is(struct btf_walk *w, __u32 ref, __u16 kind)
+{
+	const struct btf_type *t;
+
+	if (!ref_ok(w, ref) || ref == 0)
+		return false;
+	t = btf__type_by_id(w->btf, ref);
+	return t && btf_kind(t) == kind;
+}
+
+static bool check_type(struct btf_walk *w, __u32 id, const struct btf_type *t)
+{
+	__u32 i, vlen = btf_vlen(t);
+
+	if (!name_ok(w, t->name_off))
+		return fail(w, id, "name outside the string section");
+	switch (btf_kind(t)) {
+	case BTF_KIND_PTR:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+	case BTF_KIND_VAR:
+	case BTF_KIND_DECL_TAG:
+		if (!ref_ok(w, t->type))
+			return fail(w, id, "refers to a type that doesn't exist");
+		break;
+	case BTF_KIND_FUNC:
+		if (!ref_is(w, t->type, BTF_KIND_FUNC_PROTO))
+			return fail(w, id, "a FUNC whose type is no FUNC_PROTO");
+		break;
+	case BTF_KIND_ARRAY:
+		if (!ref_ok(w, btf_array(t)->type) || !ref_ok(w, btf_array(t)->index_type))
+			return fail(w, id, "an ARRAY of a type that doesn't exist");
+		break;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		for (i = 0; i < vlen; i++)
+			if (!ref_ok(w, btf_members(t)[i].type) ||
+			    !name_ok(w, btf_members(t)[i].name_off))
+				return fail(w, id, "a member with a bad type or name");
+		break;
+	case BTF_KIND_ENUM:
+		for (i = 0; i < vlen; i++)
+			if (!name_ok(w, btf_enum(t)[i].name_off))
+				return fail(w, id, "an enumerator with a bad name");
+		break;
+	case BTF_KIND_ENUM64:
+		for (i = 0; i < vlen; i++)
+			if (!name_ok(w, btf_enum64(t)[i].name_off))
+				return fail(w, id, "an enumerator with a bad name");
+		break;
+	case BTF_KIND_FUNC_PROTO:
+		if (!ref_ok(w, t->type))
+			return fail(w, id, "returns a type that doesn't exist");
+		for (i = 0; i < vlen; i++)
+			if (!ref_ok(w, btf_params(t)[i].type) ||
+			    !name_ok(w, btf_params(t)[i].name_off))
+				return fail(w, id, "a parameter with a bad type or name");
+		break;
+	case BTF_KIND_DATASEC:
+		for (i = 0; i < vlen; i++) {
+			__u32 ref = btf_var_secinfos(t)[i].type;
+
+			if (!ref_is(w, ref, BTF_KIND_VAR) && !ref_is(w, ref, BTF_KIND_FUNC))
+				return fail(w, id, "a DATASEC entry that is no VAR or FUNC");
+		}
+		break;
+	default:
+		break;
+	}
+	return true;
+}
+
+bool arena_btf_is_sane(const struct btf *btf, char *what, size_t what_sz)
+{
+	struct btf_walk w = { .btf = btf, .what = what, .what_sz = what_sz };
+	__u32 id;
+
+	w.type_cnt = btf__type_cnt(btf);
+	for (id = 1; id < w.type_cnt; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (!t)
+			return fail(&w, id, "missing");
+		if (!check_type(&w, id, t))
+			return false;
+	}
+	return true;
+}
