@@ -188,6 +188,7 @@ Test(binding, programs_that_never_name_the_arena_map)
 	struct bpf_object *obj = open_and_load("core_bind", NULL);
 	long *counter = var_ptr(obj, "bind_counter");
 
+	cr_assert_eq(test_run_prog(obj, "plain"), 7);
 	cr_assert_eq(test_run_prog(obj, "call_first"), 0);
 	cr_assert_eq(*counter, 1, "a subprogram called first must reach the arena");
 	cr_assert_eq(test_run_prog(obj, "helper_first"), 0);
@@ -209,6 +210,11 @@ Test(binding, refused_without_it_with_advice)
 	cr_assert_lt(bpf_arena__load(obj), 0);
 	cr_assert(strstr(test_capture_log(), "associated arena"), "log: %s", test_capture_log());
 	cr_assert(strstr(test_capture_log(), "no_prog_bind is set"), "log: %s", test_capture_log());
+	/* the log is the refused program's, under its name */
+	cr_assert(strstr(test_capture_log(), "prog 'call_first': -- BEGIN PROG LOAD LOG"),
+		  "log: %s", test_capture_log());
+	cr_assert_null(strstr(test_capture_log(), "prog 'plain': -- BEGIN"), "log: %s",
+		       test_capture_log());
 	test_capture_log_stop();
 	bpf_arena__close(obj);
 }

@@ -146,10 +146,15 @@ struct bpf_arena {
 	bool no_prog_bind;
 	size_t globals_off;
 	__u64 planned_addr; /* user address the globals were placed for, 0: none */
-	/* the object's kernel log, when the caller didn't give one: kept to
-	 * explain a refused program (see load_failure_explain())
+	/* verifier logs of our own, one per program, when the caller gave
+	 * none: kept to explain a refused program (load_failure_explain())
 	 */
-	char *log_buf;
+	struct arena_prog_log {
+		struct bpf_program *prog;
+		char *buf;
+	} * logs;
+	size_t log_cnt;
+	bool caller_logs; /* the caller set a kernel_log_buf at open */
 	bool loaded;
 	bool load_failed;
 	struct bpf_arena *next;

@@ -14,7 +14,10 @@
 #include "map_def.h"
 #include "probe.h"
 
-#define KERNEL_LOG_SZ (1U << 20)
+/* Per program; the verifier keeps a log's tail, where the reason is.
+ * Untouched pages cost nothing: only a refused program's log is written.
+ */
+#define PROG_LOG_SZ (256U << 10)
 
 /* Options structs may come from a caller built against a newer or older
  * header: read what both know, and refuse bytes we don't know that aren't 0.
@@ -93,7 +96,9 @@ static void arena_free(struct bpf_arena *a)
 		return;
 	arena_mapping_release(&a->mapping);
 	arena_elf_free(&a->elf);
-	free(a->log_buf);
+	while (a->log_cnt)
+		free(a->logs[--a->log_cnt].buf);
+	free(a->logs);
 	free(a);
 }
 
@@ -148,16 +153,7 @@ static struct bpf_object *open_image(const void *buf, size_t sz, const char *def
 	a = calloc(1, sizeof(*a));
 	if (!a)
 		return arena_err_ptr(-ENOMEM);
-	if (!obj_opts.kernel_log_buf) {
-		/* Untouched pages cost nothing: the log is only written when
-		 * the verifier refuses a program.
-		 */
-		a->log_buf = calloc(1, KERNEL_LOG_SZ);
-		if (a->log_buf) {
-			obj_opts.kernel_log_buf = a->log_buf;
-			obj_opts.kernel_log_size = KERNEL_LOG_SZ;
-		}
-	}
+	a->caller_logs = obj_opts.kernel_log_buf != NULL;
 	a->mapping.fd = -1;
 	a->layout = OPT(opts, globals_layout, BPF_ARENA_GLOBALS_AT_END);
 	a->no_prog_bind = OPT(opts, no_prog_bind, false);
@@ -352,36 +348,65 @@ static int load_arena(struct bpf_arena *a)
 	return 0;
 }
 
+/* Give every program that will load a log buffer of ours, unless the
+ * caller gave one (to it or to the object).
+ */
+static int attach_prog_logs(struct bpf_arena *a)
+{
+	struct bpf_program *prog;
+	size_t sz;
+
+	if (a->caller_logs)
+		return 0;
+	bpf_object__for_each_program(prog, a->obj) {
+		struct arena_prog_log *logs;
+		char *buf;
+
+		if (!bpf_program__autoload(prog) || bpf_program__log_buf(prog, &sz))
+			continue;
+		logs = realloc(a->logs, (a->log_cnt + 1) * sizeof(*logs));
+		if (!logs)
+			return -ENOMEM;
+		a->logs = logs;
+		buf = calloc(1, PROG_LOG_SZ);
+		if (!buf)
+			return -ENOMEM;
+		a->logs[a->log_cnt].prog = prog;
+		a->logs[a->log_cnt++].buf = buf;
+		bpf_program__set_log_buf(prog, buf, PROG_LOG_SZ);
+	}
+	return 0;
+}
+
 /*
  * A program was refused. With our log buffer in place libbpf doesn't print
  * the verifier's log, so we do, and add what the probes make of it (the
  * kernel feature it shows missing, the version and patch that bring it).
- * libbpf loads programs in order and stops at the first refusal: the log
- * is that program's.
+ * Only a refused program's log has anything in it: libbpf asks for a log
+ * only when a load fails.
  */
 static void load_failure_explain(struct bpf_arena *a)
 {
-	struct bpf_program *prog, *failed = NULL;
 	char why[512];
+	size_t i;
 
-	if (!a->log_buf || !a->log_buf[0])
-		return;
-	bpf_object__for_each_program(prog, a->obj) {
-		if (bpf_program__autoload(prog) && bpf_program__fd(prog) < 0) {
-			failed = prog;
-			break;
-		}
+	for (i = 0; i < a->log_cnt; i++) {
+		const char *name = bpf_program__name(a->logs[i].prog), *log = a->logs[i].buf;
+
+		if (!log[0])
+			continue;
+		arena_pr_text(LIBBPF_WARN, name, log);
+		if (arena_probe_explain_prog(log, why, sizeof(why)) > 0)
+			pr_warn("prog '%s': %s\n", name, why);
+		else if (strstr(log, "associated arena"))
+			pr_warn("prog '%s': it uses arena memory but doesn't name the arena map, "
+				"and %s: reference the map in it, e.g. asm volatile(\"\" :: "
+				"\"r\"(&%s))\n",
+				name,
+				a->no_prog_bind ? "no_prog_bind is set"
+						: "libbpf_arena found no place to bind it",
+				bpf_map__name(a->map));
 	}
-	arena_pr_text(LIBBPF_WARN, failed ? bpf_program__name(failed) : "?", a->log_buf);
-	if (arena_probe_explain_prog(a->log_buf, why, sizeof(why)) > 0)
-		pr_warn("prog '%s': %s\n", failed ? bpf_program__name(failed) : "?", why);
-	else if (strstr(a->log_buf, "associated arena"))
-		pr_warn("prog '%s': it uses arena memory but doesn't name the arena map, and %s: "
-			"reference the map in it, e.g. asm volatile(\"\" :: \"r\"(&%s))\n",
-			failed ? bpf_program__name(failed) : "?",
-			a->no_prog_bind ? "no_prog_bind is set"
-					: "libbpf_arena found no place to bind it",
-			bpf_map__name(a->map));
 }
 
 int bpf_arena__load(struct bpf_object *obj)
@@ -405,6 +430,9 @@ int bpf_arena__load(struct bpf_object *obj)
 		if (err)
 			goto err_out;
 	}
+	err = attach_prog_logs(a);
+	if (err)
+		goto err_out;
 	err = bpf_object__load(obj);
 	if (err) {
 		load_failure_explain(a);

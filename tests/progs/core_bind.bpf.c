@@ -16,6 +16,13 @@ struct {
 long __arena_global bind_counter;
 long __arena_global bind_stamp;
 
+/* first in the object, and no arena in it: loads even without the binding */
+SEC("syscall")
+int plain(void *ctx)
+{
+	return 7;
+}
+
 static __attribute__((noinline)) int bump(long __arena *p)
 {
 	*arena_deref(p) += 1;
