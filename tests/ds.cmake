@@ -10,6 +10,9 @@ bpf_arena_add_test(test_ds_containers
 bpf_arena_add_test(test_ds_maps
 	SOURCES test_ds_maps.c test_helpers.c
 	PROGS ds_htab ds_rbtree)
+bpf_arena_add_test(test_ds_budget
+	SOURCES test_ds_budget.c test_helpers.c
+	PROGS ds_budget)
 bpf_arena_add_test(test_ds_conc
 	SOURCES test_ds_conc.c test_helpers.c
 	PROGS ds_conc

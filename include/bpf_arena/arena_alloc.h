@@ -21,7 +21,10 @@
  * allocating and freeing don't fight over the heap lock; a cache that grows
  * past its limit is handed to the heap's lists in one splice. The cache
  * locks are still needed: a sleepable program can be preempted on its CPU
- * and a user thread shares that slot with whatever BPF runs there.
+ * and a user thread shares that slot with whatever BPF runs there. In BPF
+ * that path (a compare-and-swap on the cache lock, a list push or pop, the
+ * release) is inlined into the caller and has no loop; only the heap's
+ * lists and pool cost a subprogram call.
  *
  * Where pages come from. The heap takes pages only from its pool, a list of
  * runs of populated pages, so arena_malloc() never sleeps and works in any
@@ -111,7 +114,7 @@ struct arena_heap {
 };
 
 /* The class of a request, or ARENA_HEAP_LARGE. */
-static inline __u64 arena_heap_class(__u64 size)
+ARENA_FAST __u64 arena_heap_class(__u64 size)
 {
 	__u64 need = size + ARENA_HEAP_HDR;
 	int c;
@@ -125,7 +128,7 @@ static inline __u64 arena_heap_class(__u64 size)
 	return c;
 }
 
-static inline __u64 arena_heap_block_size(__u64 cls)
+ARENA_FAST __u64 arena_heap_block_size(__u64 cls)
 {
 	return 1ULL << (ARENA_HEAP_MIN_SHIFT + cls);
 }
@@ -143,7 +146,7 @@ static inline __u64 arena_heap_request_pages(__u64 size)
 }
 
 /* How many free blocks of a class one CPU keeps. */
-static inline __u64 arena_heap_cache_limit(__u64 cls)
+ARENA_FAST __u64 arena_heap_cache_limit(__u64 cls)
 {
 	__u64 bsz = arena_heap_block_size(cls);
 
@@ -271,13 +274,13 @@ static inline struct arena_heap_block __arena *arena_heap_take(struct arena_heap
 	return (struct arena_heap_block __arena *)chunk;
 }
 
-static inline struct arena_heap_cache __arena *arena_heap_my_cache(struct arena_heap __arena *heap)
+ARENA_FAST struct arena_heap_cache __arena *arena_heap_my_cache(struct arena_heap __arena *heap)
 {
 	return &heap->cache[arena_cpu_id() % ARENA_HEAP_MAX_CPUS];
 }
 
-static inline struct arena_heap_block __arena *arena_heap_cache_pop(struct arena_heap __arena *heap,
-								    __u64 cls)
+ARENA_FAST struct arena_heap_block __arena *arena_heap_cache_pop(struct arena_heap __arena *heap,
+								 __u64 cls)
 {
 	struct arena_heap_cache __arena *cache = arena_heap_my_cache(heap);
 	struct arena_heap_cache __arena *c = arena_deref(cache);
@@ -296,10 +299,28 @@ static inline struct arena_heap_block __arena *arena_heap_cache_pop(struct arena
 	return blk;
 }
 
+/* arena_malloc() past the per-CPU cache: the heap's lists and pool, under
+ * the heap lock.
+ */
+ARENA_SLOW struct arena_heap_block __arena *__arena_malloc_slow(struct arena_heap __arena *heap,
+								__u64 cls, __u64 pages)
+{
+	struct arena_heap_block __arena *blk;
+
+	if (arena_spin_lock(&heap->lock))
+		return NULL;
+	if (cls == ARENA_HEAP_LARGE)
+		blk = (struct arena_heap_block __arena *)arena_heap_pool_take(heap, pages);
+	else
+		blk = arena_heap_take(heap, cls);
+	arena_spin_unlock(&heap->lock);
+	return blk;
+}
+
 /* Allocate @size bytes from the pool's pages; NULL if they are used up or a
  * lock stayed taken. Any BPF program, and user space.
  */
-static inline void __arena *arena_malloc(struct arena_heap __arena *heap, __u64 size)
+ARENA_FAST void __arena *arena_malloc(struct arena_heap __arena *heap, __u64 size)
 {
 	struct arena_heap_block __arena *blk = NULL;
 	__u64 cls = arena_heap_class(size);
@@ -313,13 +334,7 @@ static inline void __arena *arena_malloc(struct arena_heap __arena *heap, __u64 
 			if (pages > 0xffffffffULL)
 				return NULL;
 		}
-		if (arena_spin_lock(&heap->lock))
-			return NULL;
-		if (cls == ARENA_HEAP_LARGE)
-			blk = (struct arena_heap_block __arena *)arena_heap_pool_take(heap, pages);
-		else
-			blk = arena_heap_take(heap, cls);
-		arena_spin_unlock(&heap->lock);
+		blk = __arena_malloc_slow(heap, cls, pages);
 		if (!blk)
 			return NULL;
 	}
@@ -395,18 +410,60 @@ static inline void __arena *arena_calloc(struct arena_heap __arena *heap, __u64 
 	return p;
 }
 
+/* arena_free() past the per-CPU cache: @head .. @tail (the block, or with
+ * @spliced a cache's whole list of blocks of @state's class) onto the
+ * heap's lists, under the heap lock. @state is the block's state before
+ * the free, put back if the lock stays taken.
+ */
+ARENA_SLOW int __arena_free_slow(struct arena_heap __arena *heap,
+				 struct arena_heap_block __arena *head,
+				 struct arena_heap_block __arena *tail, __u64 state, int spliced)
+{
+	struct arena_heap __arena *h = arena_deref(heap);
+	struct arena_heap_cache __arena *cache, *c;
+	__u64 cls = state & ~ARENA_HEAP_TAG_MASK;
+	int err;
+
+	err = arena_spin_lock(&heap->lock);
+	if (err) {
+		if (!spliced) {
+			arena_deref(head)->state = state;
+			return err;
+		}
+		/* The splice can't wait: leave the blocks to this CPU again. */
+		cache = arena_heap_my_cache(heap);
+		c = arena_deref(cache);
+		if (arena_spin_lock(&cache->lock))
+			return 0; /* lost to this heap, never to anyone else */
+		arena_deref(tail)->next = c->head[cls];
+		if (!c->head[cls])
+			c->tail[cls] = tail;
+		c->head[cls] = head;
+		arena_spin_unlock(&cache->lock);
+		return 0;
+	}
+	if (cls == ARENA_HEAP_LARGE) {
+		arena_heap_pool_put(heap, head, arena_deref(head)->pages);
+	} else {
+		arena_deref(tail)->next = h->free[cls];
+		h->free[cls] = head;
+	}
+	arena_spin_unlock(&heap->lock);
+	return 0;
+}
+
 /* Free what arena_malloc() returned. 0, 0 for NULL, -EINVAL (and
  * heap->bad_frees counts it) for a pointer that is not an allocated block
  * (a double free), -ETIMEDOUT if a lock stayed taken: the block is then
  * still allocated and the call may be repeated.
  */
-static inline int arena_free(struct arena_heap __arena *heap, void __arena *ptr)
+ARENA_FAST int arena_free(struct arena_heap __arena *heap, void __arena *ptr)
 {
 	struct arena_heap __arena *h = arena_deref(heap);
 	struct arena_heap_block __arena *blk, *b, *head = NULL, *tail = NULL;
 	struct arena_heap_cache __arena *cache, *c;
 	__u64 state, cls;
-	int err, spliced = 0;
+	int spliced = 0;
 
 	if (!ptr)
 		return 0;
@@ -430,7 +487,7 @@ static inline int arena_free(struct arena_heap __arena *heap, void __arena *ptr)
 				c->tail[cls] = blk;
 			c->head[cls] = blk;
 			if (++c->count[cls] > arena_heap_cache_limit(cls)) {
-				/* Hand the whole list over in one splice below. */
+				/* Hand the whole list over in one splice. */
 				head = c->head[cls];
 				tail = c->tail[cls];
 				c->head[cls] = NULL;
@@ -445,33 +502,7 @@ static inline int arena_free(struct arena_heap __arena *heap, void __arena *ptr)
 	}
 	if (!spliced)
 		head = tail = blk;
-
-	err = arena_spin_lock(&heap->lock);
-	if (err) {
-		if (!spliced) {
-			b->state = state;
-			return err;
-		}
-		/* The splice can't wait: leave the blocks to this CPU again. */
-		cache = arena_heap_my_cache(heap);
-		c = arena_deref(cache);
-		if (arena_spin_lock(&cache->lock))
-			return 0; /* lost to this heap, never to anyone else */
-		arena_deref(tail)->next = c->head[cls];
-		if (!c->head[cls])
-			c->tail[cls] = tail;
-		c->head[cls] = head;
-		arena_spin_unlock(&cache->lock);
-		return 0;
-	}
-	if (cls == ARENA_HEAP_LARGE) {
-		arena_heap_pool_put(heap, blk, b->pages);
-	} else {
-		arena_deref(tail)->next = h->free[cls];
-		h->free[cls] = head;
-	}
-	arena_spin_unlock(&heap->lock);
-	return 0;
+	return __arena_free_slow(heap, head, tail, state, spliced);
 }
 
 /* Free a block that nobody else can reach any more (just unlinked from a
@@ -479,9 +510,13 @@ static inline int arena_free(struct arena_heap __arena *heap, void __arena *ptr)
  */
 static inline int arena_free_retry(struct arena_heap __arena *heap, void __arena *ptr)
 {
-	int i, err = 0;
+	int i, err;
 
-	arena_for(i, 0, 8) {
+	/* The first try outside the loop: no iterator kfuncs when it works. */
+	err = arena_free(heap, ptr);
+	if (err != -ETIMEDOUT)
+		return err;
+	arena_for(i, 1, 8) {
 		err = arena_free(heap, ptr);
 		if (err != -ETIMEDOUT)
 			break;

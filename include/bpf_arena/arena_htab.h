@@ -23,6 +23,14 @@
  * with -ENOSPC, so lookups never need to walk further. A pointer from
  * arena_htab_lookup() is valid until somebody deletes that key:
  * arena_htab_lookup_copy() copies under the bucket lock instead.
+ *
+ * Speed in BPF: an uncontended bucket lock is one compare-and-swap, and the
+ * chain walk is a may_goto loop (see arena_can_loop) that moves keys a
+ * word at a time; when the kernel cuts that loop short the walk is done
+ * again with arena_for(), so "not found" always comes from a whole walk.
+ * Lookups still take the bucket lock (a lock-free read would have to
+ * survive elements freed and reused under it, and in user space pages
+ * given back to the kernel).
  */
 #ifndef __BPF_ARENA_HTAB_H
 #define __BPF_ARENA_HTAB_H
@@ -193,12 +201,77 @@ arena_htab_bucket_of(struct arena_htab __arena *htab, __u64 hash)
 	return t->buckets + (hash & (t->nbuckets - 1));
 }
 
+/* The element's key and value start 8-byte aligned (blocks are 16-byte
+ * aligned, the header and the key's room are multiples of 8), so the table
+ * moves them a word at a time: an 8-byte key is one load and one compare.
+ * The ordinary side may be unaligned: __builtin_memcpy() reads it in the
+ * machine's byte order, as one load where clang knows it is aligned.
+ */
+ARENA_ALWAYS_INLINE int __arena_htab_key_eq(const void __arena *a, const void *b, __u64 size)
+{
+	const __u64 __arena *x = (const __u64 __arena *)arena_deref(a);
+	const unsigned char __arena *xb = (const unsigned char __arena *)x;
+	const unsigned char *y = (const unsigned char *)b;
+	__u64 i, w;
+
+	for (i = 0; i + 8 <= size; i += 8) {
+		__builtin_memcpy(&w, y + i, 8);
+		if (arena_read_once(x[i / 8]) != w)
+			return 0;
+	}
+	for (; i < size; i++)
+		if (arena_read_once(xb[i]) != y[i])
+			return 0;
+	return 1;
+}
+
+/* Volatile stores for the reason of arena_copy_to_arena(). */
+ARENA_ALWAYS_INLINE void __arena_htab_copy_in(void __arena *dst, const void *src, __u64 size)
+{
+	__u64 __arena *d = (__u64 __arena *)arena_deref(dst);
+	unsigned char __arena *db = (unsigned char __arena *)d;
+	const unsigned char *s = (const unsigned char *)src;
+	__u64 i, w;
+
+	for (i = 0; i + 8 <= size; i += 8) {
+		__builtin_memcpy(&w, s + i, 8);
+		arena_write_once(d[i / 8], w);
+	}
+	for (; i < size; i++)
+		arena_write_once(db[i], s[i]);
+}
+
+ARENA_ALWAYS_INLINE void __arena_htab_copy_out(void *dst, const void __arena *src, __u64 size)
+{
+	const __u64 __arena *s = (const __u64 __arena *)arena_deref(src);
+	const unsigned char __arena *sb = (const unsigned char __arena *)s;
+	unsigned char *d = (unsigned char *)dst;
+	__u64 i, w;
+
+#if BPF_ARENA_IN_BPF
+	/* Whole words let clang keep the caller's variable in registers, and
+	 * clang 14 then spills a part that is undefined on some path of the
+	 * caller (a value only set when another call succeeded), which the
+	 * verifier refuses ("R6 !read_ok"). Its address passed to an empty asm
+	 * keeps it in memory.
+	 */
+	asm volatile("" : : "r"(d));
+#endif
+	for (i = 0; i + 8 <= size; i += 8) {
+		w = arena_read_once(s[i / 8]);
+		__builtin_memcpy(d + i, &w, 8);
+	}
+	for (; i < size; i++)
+		d[i] = arena_read_once(sb[i]);
+}
+
 /* Bucket locked: the element with @key, and the one before it (NULL if it
- * is first), or NULL.
+ * is first), or NULL. An arena_for() walk of at most ARENA_HTAB_MAX_CHAIN
+ * elements: exact whatever the loop budget says.
  */
 ARENA_ALWAYS_INLINE struct arena_htab_elem __arena *
-__arena_htab_find(struct arena_htab_bucket __arena *bucket, __u64 hash, const void *key,
-		  __u64 key_size, struct arena_htab_elem __arena **prevp)
+__arena_htab_find_slow(struct arena_htab_bucket __arena *bucket, __u64 hash, const void *key,
+		       __u64 key_size, struct arena_htab_elem __arena **prevp)
 {
 	struct arena_htab_elem __arena *e = arena_deref(bucket)->first, *prev = NULL;
 	int i;
@@ -207,7 +280,7 @@ __arena_htab_find(struct arena_htab_bucket __arena *bucket, __u64 hash, const vo
 		if (!e)
 			break;
 		if (arena_deref(e)->hash == hash &&
-		    arena_htab_key_eq(arena_htab_elem_key(e), key, key_size)) {
+		    __arena_htab_key_eq(arena_htab_elem_key(e), key, key_size)) {
 			if (prevp)
 				*prevp = prev;
 			return e;
@@ -216,6 +289,65 @@ __arena_htab_find(struct arena_htab_bucket __arena *bucket, __u64 hash, const vo
 		e = arena_deref(e)->next;
 	}
 	return NULL;
+}
+
+/* The fast walk, a may_goto loop (see arena_can_loop): 1 with *@ep (and
+ * *@prevp) set if @key is in the chain, 0 if the walk reached its end
+ * without it, -EAGAIN if it could not tell: the loop budget ran out, or the
+ * chain disagrees with the bucket's count (which never exceeds
+ * ARENA_HTAB_MAX_CHAIN). It walks at most len elements: counting down from
+ * the count read in arena memory, the verifier knows only a range and
+ * checks the body once or twice whatever the chain's length.
+ */
+ARENA_ALWAYS_INLINE int __arena_htab_walk(struct arena_htab_bucket __arena *bucket, __u64 hash,
+					  const void *key, __u64 key_size,
+					  struct arena_htab_elem __arena **ep,
+					  struct arena_htab_elem __arena **prevp)
+{
+	struct arena_htab_bucket __arena *b = arena_deref(bucket);
+	struct arena_htab_elem __arena *e = arena_read_once(b->first), *prev = NULL, *x;
+	__u64 left = arena_read_once(b->len);
+
+	/* Not clamped: a constant there would make the verifier walk every
+	 * iteration down from it.
+	 */
+	if (left > ARENA_HTAB_MAX_CHAIN)
+		return -EAGAIN;
+	while (arena_can_loop) {
+		if (!e)
+			return 0;
+		if (!left)
+			return -EAGAIN;
+		x = arena_deref(e);
+		if (arena_read_once(x->hash) == hash &&
+		    __arena_htab_key_eq(arena_htab_elem_key(e), key, key_size)) {
+			*ep = e;
+			if (prevp)
+				*prevp = prev;
+			return 1;
+		}
+		prev = e;
+		e = arena_read_once(x->next);
+		left--;
+	}
+	return -EAGAIN;
+}
+
+/* Bucket locked: the element with @key, and the one before it (NULL if it
+ * is first), or NULL. The fast walk, and the exact one when the fast one
+ * could not tell: "not found" is only ever the answer of a whole walk.
+ */
+ARENA_ALWAYS_INLINE struct arena_htab_elem __arena *
+__arena_htab_find(struct arena_htab_bucket __arena *bucket, __u64 hash, const void *key,
+		  __u64 key_size, struct arena_htab_elem __arena **prevp)
+{
+	struct arena_htab_elem __arena *e = NULL;
+	int ret;
+
+	ret = __arena_htab_walk(bucket, hash, key, key_size, &e, prevp);
+	if (ret < 0)
+		return __arena_htab_find_slow(bucket, hash, key, key_size, prevp);
+	return ret ? e : NULL;
 }
 
 ARENA_ALWAYS_INLINE void __arena *__arena_htab_lookup(struct arena_htab __arena *htab,
@@ -253,7 +385,7 @@ ARENA_ALWAYS_INLINE int __arena_htab_lookup_copy(struct arena_htab __arena *htab
 		return err;
 	e = __arena_htab_find(bucket, hash, key, key_size, NULL);
 	if (e)
-		arena_copy_from_arena(value, arena_htab_elem_value(htab, e), value_size);
+		__arena_htab_copy_out(value, arena_htab_elem_value(htab, e), value_size);
 	arena_spin_unlock(&bucket->lock);
 	return e ? 0 : -ENOENT;
 }
@@ -280,7 +412,7 @@ ARENA_ALWAYS_INLINE int __arena_htab_update(struct arena_htab __arena *htab, con
 		if (flags == ARENA_HTAB_NOEXIST) {
 			err = -EEXIST;
 		} else {
-			arena_copy_to_arena(arena_htab_elem_value(htab, e), value, value_size);
+			__arena_htab_copy_in(arena_htab_elem_value(htab, e), value, value_size);
 			err = 0;
 		}
 		goto out;
@@ -306,8 +438,8 @@ ARENA_ALWAYS_INLINE int __arena_htab_update(struct arena_htab __arena *htab, con
 		goto out;
 	}
 	arena_deref(e)->hash = hash;
-	arena_copy_to_arena(arena_htab_elem_key(e), key, key_size);
-	arena_copy_to_arena(arena_htab_elem_value(htab, e), value, value_size);
+	__arena_htab_copy_in(arena_htab_elem_key(e), key, key_size);
+	__arena_htab_copy_in(arena_htab_elem_value(htab, e), value, value_size);
 	arena_deref(e)->next = arena_deref(bucket)->first;
 	arena_deref(bucket)->first = e;
 	arena_deref(bucket)->len++;

@@ -55,20 +55,24 @@ static inline void arena_spin_lock_init(struct arena_spinlock __arena *lock)
 }
 
 /* 1 if the lock was taken, 0 if somebody holds it. */
-static inline int arena_spin_trylock(struct arena_spinlock __arena *lock)
+ARENA_FAST int arena_spin_trylock(struct arena_spinlock __arena *lock)
 {
 	struct arena_spinlock __arena *l = arena_deref(lock);
 
 	return arena_atomic_cmpxchg(&l->locked, 0, 1) == 0;
 }
 
-/* 0 once the lock is held, -ETIMEDOUT if it stayed taken. */
-static inline int arena_spin_lock(struct arena_spinlock __arena *lock)
+/* Waiting for the lock, after a first attempt failed. An arena_for() loop:
+ * its bound is exact, where a may_goto loop's counter would have to be
+ * hidden from the verifier (see arena_can_loop), and a kfunc call per
+ * attempt costs a waiter nothing it wouldn't spend spinning.
+ */
+ARENA_SLOW int __arena_spin_lock_slow(struct arena_spinlock __arena *lock)
 {
 	struct arena_spinlock __arena *l = arena_deref(lock);
 	int i;
 
-	arena_for(i, 0, ARENA_SPIN_TRIES) {
+	arena_for(i, 1, ARENA_SPIN_TRIES) {
 		/* Read before the CAS so waiters don't bounce the line. */
 		if (arena_read_once(l->locked) == 0 && arena_atomic_cmpxchg(&l->locked, 0, 1) == 0)
 			return 0;
@@ -77,7 +81,17 @@ static inline int arena_spin_lock(struct arena_spinlock __arena *lock)
 	return -ETIMEDOUT;
 }
 
-static inline void arena_spin_unlock(struct arena_spinlock __arena *lock)
+/* 0 once the lock is held, -ETIMEDOUT if it stayed taken. Uncontended, the
+ * usual case, it is one compare-and-swap, inlined in BPF: no loop, no call.
+ */
+ARENA_FAST int arena_spin_lock(struct arena_spinlock __arena *lock)
+{
+	if (arena_spin_trylock(lock))
+		return 0;
+	return __arena_spin_lock_slow(lock);
+}
+
+ARENA_FAST void arena_spin_unlock(struct arena_spinlock __arena *lock)
 {
 	arena_atomic_xchg(&arena_deref(lock)->locked, 0);
 }

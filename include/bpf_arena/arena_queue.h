@@ -81,28 +81,65 @@ static inline int arena_queue_init(struct arena_queue __arena *queue,
 	return 0;
 }
 
+/* One attempt each, so that push and pop try once before any loop: an
+ * uncontended call then pays no iterator kfuncs (see arena_util.h). 0,
+ * -ENOSPC / -ENOENT, or -EAGAIN when another party took the position first.
+ */
+ARENA_ALWAYS_INLINE int __arena_queue_try_push(struct arena_queue __arena *q, __u64 value)
+{
+	struct arena_queue_cell __arena *cell;
+	__u64 pos, seq;
+
+	pos = arena_atomic_load(&q->tail);
+	cell = arena_deref(q->cells + (pos & q->mask));
+	seq = arena_atomic_load(&cell->seq);
+	if (seq == pos) {
+		if (arena_atomic_cmpxchg(&q->tail, pos, pos + 1) == pos) {
+			cell->value = value;
+			/* publish: the value is visible before the seq */
+			arena_atomic_xchg(&cell->seq, pos + 1);
+			return 0;
+		}
+	} else if ((__s64)(seq - pos) < 0) {
+		return -ENOSPC;
+	}
+	/* another producer got there first: try the next tail */
+	return -EAGAIN;
+}
+
+ARENA_ALWAYS_INLINE int __arena_queue_try_pop(struct arena_queue __arena *q, __u64 *value)
+{
+	struct arena_queue_cell __arena *cell;
+	__u64 pos, seq;
+
+	pos = arena_atomic_load(&q->head);
+	cell = arena_deref(q->cells + (pos & q->mask));
+	seq = arena_atomic_load(&cell->seq);
+	if (seq == pos + 1) {
+		if (arena_atomic_cmpxchg(&q->head, pos, pos + 1) == pos) {
+			*value = cell->value;
+			/* hand the cell to the producer one lap later */
+			arena_atomic_xchg(&cell->seq, pos + q->mask + 1);
+			return 0;
+		}
+	} else if ((__s64)(seq - (pos + 1)) < 0) {
+		return -ENOENT;
+	}
+	return -EAGAIN;
+}
+
 static inline int arena_queue_push(struct arena_queue __arena *queue, __u64 value)
 {
 	struct arena_queue __arena *q = arena_deref(queue);
-	struct arena_queue_cell __arena *cell;
-	__u64 pos, seq;
-	int i;
+	int i, err;
 
-	arena_for(i, 0, ARENA_QUEUE_RETRIES) {
-		pos = arena_atomic_load(&q->tail);
-		cell = arena_deref(q->cells + (pos & q->mask));
-		seq = arena_atomic_load(&cell->seq);
-		if (seq == pos) {
-			if (arena_atomic_cmpxchg(&q->tail, pos, pos + 1) == pos) {
-				cell->value = value;
-				/* publish: the value is visible before the seq */
-				arena_atomic_xchg(&cell->seq, pos + 1);
-				return 0;
-			}
-		} else if ((__s64)(seq - pos) < 0) {
-			return -ENOSPC;
-		}
-		/* another producer got there first: try the next tail */
+	err = __arena_queue_try_push(q, value);
+	if (err != -EAGAIN)
+		return err;
+	arena_for(i, 1, ARENA_QUEUE_RETRIES) {
+		err = __arena_queue_try_push(q, value);
+		if (err != -EAGAIN)
+			return err;
 	}
 	return -EAGAIN;
 }
@@ -110,24 +147,15 @@ static inline int arena_queue_push(struct arena_queue __arena *queue, __u64 valu
 static inline int arena_queue_pop(struct arena_queue __arena *queue, __u64 *value)
 {
 	struct arena_queue __arena *q = arena_deref(queue);
-	struct arena_queue_cell __arena *cell;
-	__u64 pos, seq;
-	int i;
+	int i, err;
 
-	arena_for(i, 0, ARENA_QUEUE_RETRIES) {
-		pos = arena_atomic_load(&q->head);
-		cell = arena_deref(q->cells + (pos & q->mask));
-		seq = arena_atomic_load(&cell->seq);
-		if (seq == pos + 1) {
-			if (arena_atomic_cmpxchg(&q->head, pos, pos + 1) == pos) {
-				*value = cell->value;
-				/* hand the cell to the producer one lap later */
-				arena_atomic_xchg(&cell->seq, pos + q->mask + 1);
-				return 0;
-			}
-		} else if ((__s64)(seq - (pos + 1)) < 0) {
-			return -ENOENT;
-		}
+	err = __arena_queue_try_pop(q, value);
+	if (err != -EAGAIN)
+		return err;
+	arena_for(i, 1, ARENA_QUEUE_RETRIES) {
+		err = __arena_queue_try_pop(q, value);
+		if (err != -EAGAIN)
+			return err;
 	}
 	return -EAGAIN;
 }

@@ -19,6 +19,12 @@
  * stack, makes it walk every iteration and give up ("The sequence of 8193
  * jumps is too complex"). Keep such counters in arena memory, which the
  * verifier doesn't track, or compare them with a fresh arena load.
+ * Hot paths use arena_can_loop instead (a may_goto loop, ~1 ns an
+ * iteration against arena_for()'s kfunc call), with a catch: the kernel
+ * may end such a loop early, without a word, and the caller must notice
+ * and fall back to an arena_for() loop or fail (see arena_can_loop). The
+ * structures here do one or the other, so a loop budget that runs out
+ * never changes an answer.
  *
  * Atomics. clang 14 and 19 both emit BPF_ATOMIC instructions for the
  * __sync_* builtins and __atomic_exchange_n on 64-bit operands without
@@ -109,6 +115,52 @@ extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __weak __ksym;
 		     (___arena_t && ((i) = *___arena_t, (i) >= (start) && (i) < (end))); \
 	     });)
 
+/* while (arena_can_loop) ...: 1 while the loop may go on, 0 once the loop
+ * budget of this run of the (sub)program is spent. It is one may_goto
+ * instruction (kernel 6.9+, which every kernel with arenas is), which the JIT
+ * makes a counter on the stack: ~1 ns an iteration, where arena_for() costs a
+ * kfunc call (several ns where the CPU runs a return-thunk mitigation such as
+ * AMD's SRSO "Safe RET") and two more per loop. The verifier checks the body
+ * until its state converges, as for arena_for(), with the same rule about
+ * counters in registers: one that starts from a known value (a constant,
+ * or a clamp such as "if (n > 64) n = 64") and is compared with constants
+ * makes it walk every iteration. Count down from a value read from arena
+ * memory and checked ("if (n > 64) bail out"), so the verifier only knows
+ * a range.
+ *
+ * The budget is the kernel's, not the caller's: about 8M iterations shared
+ * by every may_goto of one call of a (sub)program, or since 6.14 on x86-64
+ * and arm64 about 250 ms of it, and the loop then ends without a word. So
+ * the code after a loop must tell a loop that was cut short from one that
+ * finished (arena_can_loop was 0), and must never turn a cut-short loop
+ * into an answer: fall back to arena_for(), or fail with -EAGAIN. In user
+ * space arena_can_loop is 1 and the loop needs a bound of its own.
+ *
+ * clang 19 assembles may_goto; older clangs get its bytes (opcode 0xe5,
+ * BPF_JMP | BPF_JCOND, registers and imm 0, off +1), which can't name a C
+ * label: "may_goto +1" lands on "goto <label>" when the budget is spent,
+ * and otherwise falls through to a "goto +1" that steps over it.
+ */
+#if defined(__clang__) && __clang_major__ >= 19
+#define __arena_may_goto(label) asm volatile goto("may_goto %l[" #label "]" :: ::label)
+#else
+#define __arena_may_goto(label)                                                      \
+	asm volatile goto(".byte 0xe5, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00\n\t" \
+			  "goto +1\n\t"                                              \
+			  "goto %l[" #label "]" :: ::label)
+#endif
+#define arena_can_loop                                   \
+	({                                               \
+		__label__ ___arena_l_out, ___arena_l_ok; \
+		int ___arena_ok = 1;                     \
+		__arena_may_goto(___arena_l_out);        \
+		goto ___arena_l_ok;                      \
+	___arena_l_out:                                  \
+		___arena_ok = 0;                         \
+	___arena_l_ok:                                   \
+		___arena_ok;                             \
+	})
+
 static inline __attribute__((always_inline)) __u32 arena_cpu_id(void)
 {
 	return bpf_get_smp_processor_id();
@@ -126,6 +178,9 @@ static inline __attribute__((always_inline)) __u32 arena_cpu_id(void)
 #include <linux/types.h>
 
 #define arena_for(i, start, end) for ((i) = (start); (i) < (end); (i)++)
+
+/* No budget in user space: bound the loop yourself. */
+#define arena_can_loop 1
 
 /* The CPU we run on, so that user space shares the per-CPU caches (and
  * their locks) with BPF programs on that CPU; a per-thread number where
@@ -165,6 +220,19 @@ static inline void arena_cpu_relax(int iter)
  * the loops inside them, so the verifier sees the bounds.
  */
 #define ARENA_ALWAYS_INLINE static inline __attribute__((always_inline))
+
+/* A call to a BPF subprogram costs about what a kfunc call does (its return
+ * goes through the mitigation's thunk, where there is one): ARENA_FAST
+ * inlines a fast path into its BPF callers, ARENA_SLOW keeps the rest out
+ * of line so that they stay small. Ordinary inline functions in user space.
+ */
+#if BPF_ARENA_IN_BPF
+#define ARENA_FAST static inline __attribute__((always_inline))
+#define ARENA_SLOW static inline __attribute__((noinline))
+#else
+#define ARENA_FAST static inline
+#define ARENA_SLOW static inline
+#endif
 
 /* Atomics on 64-bit arena words, fully ordered. p is a dereferenceable
  * pointer: arena_deref() it first.
