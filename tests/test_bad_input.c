@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test_helpers.h"
 
@@ -254,4 +255,29 @@ Test(bad_input, random_corruption_is_an_error_never_a_crash)
 	cr_assert_lt(opened, total, "corruption must be caught sometimes");
 	cr_assert_eq(test_count_fds(), fds);
 	cr_assert_eq(test_count_maps(), maps);
+}
+
+/* An arena libbpf would swap for a pinned one at load is refused, before
+ * anything is created (a file stands in for the pin: bpffs may be absent).
+ */
+Test(bad_input, pinned_arena_is_refused)
+{
+	char pin[] = "/tmp/libbpf_arena_pin_XXXXXX";
+	int fds, maps, fd = mkstemp(pin);
+	struct bpf_object *obj;
+
+	test_require_arena_kernel();
+	cr_assert_geq(fd, 0);
+	close(fd);
+	fds = test_count_fds();
+	maps = test_count_maps();
+	obj = bpf_arena__open_file(test_prog_path("core_globals"), NULL);
+	cr_assert(obj);
+	cr_assert_eq(bpf_map__set_pin_path(bpf_object__find_map_by_name(obj, "arena"), pin), 0);
+	cr_assert_eq(bpf_arena__load(obj), -EOPNOTSUPP);
+	expect_message("is pinned at");
+	bpf_arena__close(obj);
+	cr_assert_eq(test_count_fds(), fds);
+	cr_assert_eq(test_count_maps(), maps);
+	unlink(pin);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <linux/bpf.h>
 #include <bpf/btf.h>
 
@@ -310,6 +311,13 @@ static int load_arena(struct bpf_arena *a)
 			def.name);
 		return -EINVAL;
 	}
+	if (bpf_map__pin_path(a->map) && access(bpf_map__pin_path(a->map), F_OK) == 0) {
+		/* libbpf would swap our arena for the pinned one at load */
+		pr_warn("arena '%s' is pinned at %s: reusing an existing arena is not "
+			"supported; unpin it or don't set a pin path before load\n",
+			def.name, bpf_map__pin_path(a->map));
+		return -EOPNOTSUPP;
+	}
 	if (bpf_map__fd(a->map) >= 0) {
 		pr_warn("arena '%s' has a preset fd (bpf_map__reuse_fd() or a pin): reusing an "
 			"existing arena is not supported; let bpf_arena__load() create it\n",
@@ -491,7 +499,7 @@ void *bpf_arena__base(const struct bpf_arena *arena)
 {
 	if (!arena)
 		return arena_err_ptr(-EINVAL);
-	if (!arena->loaded)
+	if (!arena->loaded || !arena->mapping.addr)
 		return arena_err_ptr(-ENOENT);
 	return arena->mapping.addr;
 }
@@ -514,6 +522,8 @@ void *bpf_arena__globals(const struct bpf_arena *arena, size_t *size)
 		return arena_err_ptr(-ENOENT);
 	if (size)
 		*size = arena->elf.globals_sz;
+	if (arena->loaded && !arena->mapping.addr)
+		return arena_err_ptr(-ENOENT); /* loaded without its arena (autocreate off) */
 	if (arena->loaded)
 		return (char *)arena->mapping.addr + arena->globals_off;
 	return arena->elf.globals_init;
@@ -566,6 +576,8 @@ void *bpf_arena__map_initial_value(struct bpf_map *map, size_t *psize)
 	if (!a)
 		return (void *)bpf_map__initial_value(map, psize);
 	if (a->loaded) {
+		if (!a->mapping.addr)
+			return arena_err_ptr(-ENOENT);
 		*psize = bpf_arena__size(a);
 		return a->mapping.addr;
 	}
