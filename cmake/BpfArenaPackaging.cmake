@@ -44,7 +44,6 @@ set(_deb_version ${PROJECT_VERSION}-${BPF_ARENA_DEB_RELEASE})
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME libbpf-arena)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "BPF arena objects on the installed libbpf")
 set(CPACK_PACKAGING_INSTALL_PREFIX ${CMAKE_INSTALL_PREFIX})
 set(CPACK_COMPONENTS_ALL runtime dev tools)
 set(CPACK_DEB_COMPONENT_INSTALL ON)
@@ -55,13 +54,17 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # Run-time dependencies from what the binaries link (dpkg-shlibdeps):
 # libbpf1, libelf1, zlib1g, libc6 with the versions this build needs.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# (zlib1g comes through libelf1: nothing of ours links zlib directly.)
 
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME libbpf-arena0)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
+# The oldest libbpf the library is built and tested on (Debian 12's);
+# dpkg-shlibdeps alone would allow 0.8.
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS "libbpf1 (>= 1:1.1.0)")
 set(CPACK_DEBIAN_RUNTIME_DESCRIPTION "BPF arena objects on the installed libbpf (shared library)
- libbpf_arena opens, loads and closes BPF objects that use BPF arenas on
- libbpf versions that cannot (libbpf 1.1 of Debian 12), and shares the
- arena's pointers between BPF and user space.")
+libbpf_arena opens, loads and closes BPF objects that use BPF arenas on
+libbpf versions that cannot (libbpf 1.1 of Debian 12), and shares the
+arena's pointers between BPF and user space.")
 # A shlibs file, so that packages built against it depend on it.
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
@@ -74,15 +77,15 @@ set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
 	"libbpf-arena0 (= ${_deb_version}), bpf-arena (= ${_deb_version}), libbpf-dev, libelf-dev, zlib1g-dev, pkg-config")
 set(CPACK_DEBIAN_DEV_PACKAGE_SUGGESTS "clang-19, cmake")
 set(CPACK_DEBIAN_DEV_DESCRIPTION "BPF arena objects on the installed libbpf (development files)
- Headers (the library's API and the arena data structures for BPF and user
- space), the static library, pkg-config file libbpf_arena and the CMake
- package BpfArena with functions that build BPF objects and skeletons.")
+Headers (the library's API and the arena data structures for BPF and user
+space), the static library, pkg-config file libbpf_arena and the CMake
+package BpfArena with functions that build BPF objects and skeletons.")
 
 set(CPACK_DEBIAN_TOOLS_PACKAGE_NAME bpf-arena)
 set(CPACK_DEBIAN_TOOLS_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_TOOLS_DESCRIPTION "command-line tool of libbpf-arena
- bpf-arena generates skeletons of BPF objects with arenas (as bpftool gen
- skeleton does, with the __arena globals typed) and probes which parts of
- BPF arena support the running kernel has.")
+bpf-arena generates skeletons of BPF objects with arenas (as bpftool gen
+skeleton does, with the __arena globals typed) and probes which parts of
+BPF arena support the running kernel has.")
 
 include(CPack)
