@@ -36,6 +36,18 @@ for cxx in "$@"; do
 	done
 done
 
+# In C it is LIBBPF_OPTS(): the same fields, with and without any.
+printf '%s\n' '#include <bpf_arena/bpf_arena.h>' '#include <bpf_arena/bpf_arena_probe.h>' \
+	'int main(void) {' \
+	'	BPF_ARENA_OPTS(bpf_arena_open_opts, o, .globals_layout = BPF_ARENA_GLOBALS_AT_ZERO,' \
+	'		       .no_prog_bind = true);' \
+	'	BPF_ARENA_OPTS(bpf_arena_probe_opts, p);' \
+	'	return o.sz == sizeof(o) && o.no_prog_bind && p.sz == sizeof(p) && !p.no_cache ? 0 : 1;' \
+	'}' >"$work/opts_c.c"
+echo "== cc (C)"
+cc -std=gnu11 $flags "$work/opts_c.c" -o "$work/opts_c" && "$work/opts_c" ||
+	{ echo "BPF_ARENA_OPTS() fails in C" >&2; status=1; }
+
 # The control: what BPF_ARENA_OPTS replaces.
 controls=0
 for cxx in "$@"; do

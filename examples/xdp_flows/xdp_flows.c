@@ -107,8 +107,8 @@ static void flow_str(const struct flow_key *k, char *buf, size_t len)
  * walk is safe while XDP runs; counters read mid-update are at most one
  * packet behind.
  */
-static unsigned long walk(struct xdp_flows *f, void (*fn)(const struct flow_key *,
-							  const struct flow_stats *, void *),
+static unsigned long walk(struct xdp_flows *f,
+			  void (*fn)(const struct flow_key *, const struct flow_stats *, void *),
 			  void *arg)
 {
 	struct arena_htab *t = &f->table;
@@ -116,8 +116,7 @@ static unsigned long walk(struct xdp_flows *f, void (*fn)(const struct flow_key 
 	unsigned long n = 0;
 	int b;
 
-	arena_htab_for_each_unlocked(e, b, t)
-	{
+	arena_htab_for_each_unlocked(e, b, t) {
 		fn(arena_htab_elem_key(e), arena_htab_elem_value(t, e), arg);
 		n++;
 	}
@@ -226,8 +225,7 @@ static void build(struct packet *p)
 
 static int run_xdp(int prog_fd, const void *pkt, __u32 len, __u32 repeat)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt, .data_size_in = len,
-		    .repeat = repeat);
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt, .data_size_in = len, .repeat = repeat);
 	int err = bpf_prog_test_run_opts(prog_fd, &opts);
 
 	if (err)
@@ -294,7 +292,9 @@ static int cmd_test(void)
 		  11 },
 	};
 	/* An ARP request: not TCP or UDP, counted as "other". */
-	unsigned char arp[42] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 2, 0x08, 0x06 };
+	unsigned char arp[42] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 2, 0x08, 0x06
+	};
 	const int nr = sizeof(pkts) / sizeof(pkts[0]);
 	__u64 total = 0;
 	struct live live = {};
@@ -334,16 +334,15 @@ static int cmd_test(void)
 			       f.found ? (unsigned long long)f.found->bytes : 0ULL);
 			bad++;
 		} else {
-			printf("ok   %-15s %u packets, %llu bytes\n", pkts[i].name,
-			       pkts[i].repeat, (unsigned long long)f.found->bytes);
+			printf("ok   %-15s %u packets, %llu bytes\n", pkts[i].name, pkts[i].repeat,
+			       (unsigned long long)f.found->bytes);
 		}
 	}
 	if (app.flows->table.count != (__u64)nr || app.flows->packets != total + 2 ||
 	    app.flows->other != 2 || app.flows->not_counted != 0) {
 		printf("FAIL totals: %llu flows, %llu packets, %llu other, %llu not counted\n",
 		       (unsigned long long)app.flows->table.count,
-		       (unsigned long long)app.flows->packets,
-		       (unsigned long long)app.flows->other,
+		       (unsigned long long)app.flows->packets, (unsigned long long)app.flows->other,
 		       (unsigned long long)app.flows->not_counted);
 		bad++;
 	}
@@ -366,7 +365,8 @@ static int cmd_test(void)
 			struct find f = { .key = &pkts[0].key };
 
 			walk(app.flows, find_flow, &f);
-			if (live.regressions || !f.found || f.found->packets != 200000 + pkts[0].repeat) {
+			if (live.regressions || !f.found ||
+			    f.found->packets != 200000 + pkts[0].repeat) {
 				printf("FAIL live: final count %llu\n",
 				       f.found ? (unsigned long long)f.found->packets : 0ULL);
 				bad++;

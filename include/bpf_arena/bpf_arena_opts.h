@@ -31,28 +31,42 @@
 
 #else /* __cplusplus */
 
-#define BPF_ARENA_OPTS(TYPE, NAME, ...)            \
-	struct TYPE NAME = {};                     \
-	NAME.sz = sizeof(struct TYPE);             \
+#define BPF_ARENA_OPTS(TYPE, NAME, ...) \
+	struct TYPE NAME = {};          \
+	NAME.sz = sizeof(struct TYPE);  \
 	__BPF_ARENA_OPTS_SET(NAME, ##__VA_ARGS__)
 
 /* NAME plus 0..8 ".field = value" arguments -> one assignment each. */
-#define __BPF_ARENA_OPTS_SET(...)                                                             \
-	__BPF_ARENA_OPTS_PICK(__VA_ARGS__, __BPF_ARENA_OPTS_8, __BPF_ARENA_OPTS_7,            \
-			      __BPF_ARENA_OPTS_6, __BPF_ARENA_OPTS_5, __BPF_ARENA_OPTS_4,     \
-			      __BPF_ARENA_OPTS_3, __BPF_ARENA_OPTS_2, __BPF_ARENA_OPTS_1,     \
-			      __BPF_ARENA_OPTS_0, )                                           \
+#define __BPF_ARENA_OPTS_SET(...)                                                         \
+	__BPF_ARENA_OPTS_PICK(__VA_ARGS__, __BPF_ARENA_OPTS_8, __BPF_ARENA_OPTS_7,        \
+			      __BPF_ARENA_OPTS_6, __BPF_ARENA_OPTS_5, __BPF_ARENA_OPTS_4, \
+			      __BPF_ARENA_OPTS_3, __BPF_ARENA_OPTS_2, __BPF_ARENA_OPTS_1, \
+			      __BPF_ARENA_OPTS_0, )                                       \
 	(__VA_ARGS__)
 #define __BPF_ARENA_OPTS_PICK(_n, _1, _2, _3, _4, _5, _6, _7, _8, M, ...) M
 #define __BPF_ARENA_OPTS_0(N)
 #define __BPF_ARENA_OPTS_1(N, a) N a;
-#define __BPF_ARENA_OPTS_2(N, a, ...) N a; __BPF_ARENA_OPTS_1(N, __VA_ARGS__)
-#define __BPF_ARENA_OPTS_3(N, a, ...) N a; __BPF_ARENA_OPTS_2(N, __VA_ARGS__)
-#define __BPF_ARENA_OPTS_4(N, a, ...) N a; __BPF_ARENA_OPTS_3(N, __VA_ARGS__)
-#define __BPF_ARENA_OPTS_5(N, a, ...) N a; __BPF_ARENA_OPTS_4(N, __VA_ARGS__)
-#define __BPF_ARENA_OPTS_6(N, a, ...) N a; __BPF_ARENA_OPTS_5(N, __VA_ARGS__)
-#define __BPF_ARENA_OPTS_7(N, a, ...) N a; __BPF_ARENA_OPTS_6(N, __VA_ARGS__)
-#define __BPF_ARENA_OPTS_8(N, a, ...) N a; __BPF_ARENA_OPTS_7(N, __VA_ARGS__)
+#define __BPF_ARENA_OPTS_2(N, a, ...) \
+	N a;                          \
+	__BPF_ARENA_OPTS_1(N, __VA_ARGS__)
+#define __BPF_ARENA_OPTS_3(N, a, ...) \
+	N a;                          \
+	__BPF_ARENA_OPTS_2(N, __VA_ARGS__)
+#define __BPF_ARENA_OPTS_4(N, a, ...) \
+	N a;                          \
+	__BPF_ARENA_OPTS_3(N, __VA_ARGS__)
+#define __BPF_ARENA_OPTS_5(N, a, ...) \
+	N a;                          \
+	__BPF_ARENA_OPTS_4(N, __VA_ARGS__)
+#define __BPF_ARENA_OPTS_6(N, a, ...) \
+	N a;                          \
+	__BPF_ARENA_OPTS_5(N, __VA_ARGS__)
+#define __BPF_ARENA_OPTS_7(N, a, ...) \
+	N a;                          \
+	__BPF_ARENA_OPTS_6(N, __VA_ARGS__)
+#define __BPF_ARENA_OPTS_8(N, a, ...) \
+	N a;                          \
+	__BPF_ARENA_OPTS_7(N, __VA_ARGS__)
 
 #endif /* __cplusplus */
 

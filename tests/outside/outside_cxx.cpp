@@ -18,7 +18,8 @@ int main()
 	BPF_ARENA_OPTS(bpf_test_run_opts, ropts); /* SEC("syscall"): no repeat, no data */
 
 	if (bpf_arena__probe_usable(&popts) != 1) {
-		std::fprintf(stderr, "outside_cxx: BPF arenas are not usable here (bpf-arena probe)\n");
+		std::fprintf(stderr,
+			     "outside_cxx: BPF arenas are not usable here (bpf-arena probe)\n");
 		return 1;
 	}
 	struct outside *skel = outside::open(&oopts);
