@@ -1,7 +1,7 @@
 #!/bin/sh
 # BPF_ARENA_OPTS() in C++: tests/opts_cxx.cpp built by every C++ compiler
 # given (g++, clang++ ...) at -Wall -Wextra -Werror, each build run against
-# OBJ. As a control, the README's old idiom (LIBBPF_OPTS in C++) must still
+# OBJ; the other C++ tests compiled by each; BPF_ARENA_OPTS() in C. As a control, the README's old idiom (LIBBPF_OPTS in C++) must still
 # fail under clang++ 19+ -Werror, or this test proves nothing.
 #   test_opts_cxx.sh SRC_DIR BUILD_INCLUDE LIBDIR WORK OBJ CXX...
 set -eu
@@ -33,6 +33,16 @@ for cxx in "$@"; do
 		elif [ $rc -ne 0 ]; then
 			status=1
 		fi
+	done
+done
+
+# The project's other C++ tests (built by the C++ compiler CMake picked)
+# compile cleanly with every compiler given, too.
+for cxx in "$@"; do
+	for f in test_probe_cxx.cpp test_ds_cxx.cpp; do
+		echo "== $(basename "$cxx") -fsyntax-only $f"
+		"$cxx" -std=c++17 $flags -Wno-unused-parameter -I"$src" -I"$src/progs" \
+			-fsyntax-only "$src/$f" || status=1
 	done
 done
 
