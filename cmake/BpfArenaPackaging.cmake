@@ -7,10 +7,27 @@
 # `cpack -G DEB` in a build configured with -DCMAKE_INSTALL_PREFIX=/usr
 # (scripts/test-packages.sh) writes the three .debs.
 
-install(FILES ${PROJECT_SOURCE_DIR}/docs/man/bpf-arena.8
-	DESTINATION ${CMAKE_INSTALL_MANDIR}/man8 COMPONENT tools)
-install(FILES ${PROJECT_SOURCE_DIR}/docs/man/libbpf_arena.3
-	DESTINATION ${CMAKE_INSTALL_MANDIR}/man3 COMPONENT dev)
+# Man pages, compressed as Debian wants them (gzip -n: no name or time, so
+# the same page gives the same bytes); man reads them either way.
+find_program(BPF_ARENA_GZIP gzip REQUIRED)
+foreach(page bpf-arena.8:tools libbpf_arena.3:dev)
+	string(REPLACE ":" ";" page ${page})
+	list(GET page 0 name)
+	list(GET page 1 component)
+	string(REGEX MATCH "[0-9]$" section ${name})
+	set(gz ${CMAKE_CURRENT_BINARY_DIR}/man/${name}.gz)
+	add_custom_command(OUTPUT ${gz}
+		COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_CURRENT_BINARY_DIR}/man
+		COMMAND sh -c "\"$0\" -9n -c \"$1\" > \"$2\"" ${BPF_ARENA_GZIP}
+			${PROJECT_SOURCE_DIR}/docs/man/${name} ${gz}
+		DEPENDS ${PROJECT_SOURCE_DIR}/docs/man/${name}
+		COMMENT "Man page ${name}"
+		VERBATIM)
+	list(APPEND _bpf_arena_man_pages ${gz})
+	install(FILES ${gz} DESTINATION ${CMAKE_INSTALL_MANDIR}/man${section}
+		COMPONENT ${component})
+endforeach()
+add_custom_target(bpf_arena_man ALL DEPENDS ${_bpf_arena_man_pages})
 
 # Bash completion goes where bash-completion looks (its .pc's completionsdir,
 # taken relative to our prefix, so that `cmake --install --prefix` and a

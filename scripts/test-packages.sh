@@ -68,7 +68,7 @@ for f in /usr/bin/bpf-arena /usr/include/bpf_arena/bpf_arena.h \
 	/usr/lib/"$multiarch"/libbpf_arena.so.0 /usr/lib/"$multiarch"/libbpf_arena.so \
 	/usr/lib/"$multiarch"/libbpf_arena.a /usr/lib/"$multiarch"/pkgconfig/libbpf_arena.pc \
 	/usr/lib/"$multiarch"/cmake/BpfArena/BpfArenaConfig.cmake \
-	/usr/share/man/man8/bpf-arena.8 /usr/share/man/man3/libbpf_arena.3 \
+	/usr/share/man/man8/bpf-arena.8.gz /usr/share/man/man3/libbpf_arena.3.gz \
 	/usr/share/bash-completion/completions/bpf-arena; do
 	dpkg -S "$f" >/dev/null || { echo "test-packages: no package owns $f" >&2; exit 1; }
 done

@@ -32,7 +32,7 @@ fail=0
 for f in bin/bpf-arena include/bpf_arena/bpf_arena.h include/bpf_arena/bpf_arena_opts.h \
 	lib/libbpf_arena.so lib/libbpf_arena.so.0 lib/libbpf_arena.a \
 	lib/pkgconfig/libbpf_arena.pc lib/cmake/BpfArena/BpfArenaConfig.cmake \
-	share/man/man8/bpf-arena.8 share/man/man3/libbpf_arena.3 \
+	share/man/man8/bpf-arena.8.gz share/man/man3/libbpf_arena.3.gz \
 	share/bash-completion/completions/bpf-arena; do
 	if [ -e "$prefix/$f" ]; then
 		echo "ok:   $f"
@@ -45,6 +45,12 @@ if grep -rl "$work/installed" "$prefix" 2>/dev/null; then
 	echo "FAIL: the files above name the place they were installed to"
 	fail=1
 fi
+for page in "$prefix"/share/man/man8/bpf-arena.8.gz "$prefix"/share/man/man3/libbpf_arena.3.gz; do
+	if ! warn=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null) || [ -n "$warn" ]; then
+		echo "FAIL: the installed $page does not render cleanly: $warn"
+		fail=1
+	fi
+done
 [ $fail -eq 0 ] || exit 1
 
 # pkg-config: paths under the moved prefix.
