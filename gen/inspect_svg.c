@@ -94,8 +94,9 @@ static void legend_text(const struct bpf_arena_heap_stats *st, int key, unsigned
 	if (key < KEY_CLASS0) {
 		snprintf(buf, sz, "%s: %lu pages", names[key], pages);
 		if (key == KEY_LARGE)
-			snprintf(buf + strlen(buf), sz - strlen(buf), ", %llu blocks",
-				 (unsigned long long)st->large_live);
+			snprintf(buf + strlen(buf), sz - strlen(buf), ", %llu block%s",
+				 (unsigned long long)st->large_live,
+				 st->large_live == 1 ? "" : "s");
 		return;
 	}
 	size_str(st->cls[key - KEY_CLASS0].block_size, bs, sizeof(bs));
@@ -122,7 +123,7 @@ int inspect_svg_write(const char *path, const struct bpf_arena_desc *d,
 		counts[page_key(st, p)]++;
 	for (k = 0; k < KEY_CNT; k++)
 		legend_cnt += counts[k] != 0;
-	width = 2 * MARGIN + COLS * (CELL + GAP) + 380;
+	width = 2 * MARGIN + COLS * (CELL + GAP) + 470;
 	grid_h = (int)rows * (CELL + GAP);
 	height = HEADER + MARGIN + (grid_h > legend_cnt * 18 ? grid_h : legend_cnt * 18) + MARGIN;
 

@@ -23,3 +23,6 @@ add_dependencies(test_inspect inspect_child)
 if(TARGET bpf-arena)
 	add_dependencies(test_inspect bpf-arena)
 endif()
+
+# The public header from C++.
+bpf_arena_add_test(test_inspect_cxx SOURCES test_inspect_cxx.cpp NO_VARIANTS)

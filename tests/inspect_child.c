@@ -6,7 +6,8 @@
  * until it closes:
  *   count   the kernel's count of the arena's free pages ("free N")
  *   ping    "pong": still alive
- * Usage: inspect_child OBJ [PIN_PATH]
+ * Usage: inspect_child OBJ [--pin PATH] [--zero]   (--zero: the globals at
+ * offset 0, BPF_ARENA_GLOBALS_AT_ZERO)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -31,6 +32,8 @@ static int run(struct bpf_object *obj, const char *name)
 
 int main(int argc, char **argv)
 {
+	LIBBPF_OPTS(bpf_arena_open_opts, opts);
+	const char *pin = NULL;
 	struct inspect_globals *g;
 	struct bpf_object *obj;
 	struct bpf_arena *a;
@@ -38,14 +41,20 @@ int main(int argc, char **argv)
 	__u32 len = sizeof(info);
 	char line[64];
 	__u64 *counter;
-	int err;
+	int err, i;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s OBJ [PIN_PATH]\n", argv[0]);
+		fprintf(stderr, "usage: %s OBJ [--pin PATH] [--zero]\n", argv[0]);
 		return 2;
 	}
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--pin") && i + 1 < argc)
+			pin = argv[++i];
+		else if (!strcmp(argv[i], "--zero"))
+			opts.globals_layout = BPF_ARENA_GLOBALS_AT_ZERO;
+	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	obj = bpf_arena__open_file(argv[1], NULL);
+	obj = bpf_arena__open_file(argv[1], &opts);
 	if (!obj || (err = bpf_arena__load(obj))) {
 		fprintf(stderr, "inspect_child: can't load %s: %s\n", argv[1], strerror(errno));
 		return 1;
@@ -60,8 +69,8 @@ int main(int argc, char **argv)
 	counter = bpf_arena__find_global(a, "inspect_counter", NULL);
 	if (!g || !counter || bpf_obj_get_info_by_fd(bpf_map__fd(bpf_arena__map(a)), &info, &len))
 		return 1;
-	if (argc > 2 && bpf_map__pin(bpf_arena__map(a), argv[2])) {
-		fprintf(stderr, "inspect_child: can't pin at %s: %s\n", argv[2], strerror(errno));
+	if (pin && bpf_map__pin(bpf_arena__map(a), pin)) {
+		fprintf(stderr, "inspect_child: can't pin at %s: %s\n", pin, strerror(errno));
 		return 1;
 	}
 	printf("ready id %u base 0x%lx size %zu globals_off %zu g_off %zu heap_pages %llu "
@@ -76,8 +85,8 @@ int main(int argc, char **argv)
 		else if (!strncmp(line, "ping", 4))
 			printf("pong\n");
 	}
-	if (argc > 2)
-		unlink(argv[2]);
+	if (pin)
+		unlink(pin);
 	bpf_arena__close(obj);
 	return 0;
 }

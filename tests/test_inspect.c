@@ -33,7 +33,10 @@ struct child {
 	unsigned long long heap_pages, pool_pages, counter, list_len;
 };
 
-static void start_child(struct child *c, const char *prog, const char *pin)
+/* Start inspect_child on progs/<variant>/@prog.bpf.o with up to two more
+ * arguments (--pin PATH, --zero).
+ */
+static void start_child(struct child *c, const char *prog, const char *arg1, const char *arg2)
 {
 	int in[2], out[2];
 	char line[512];
@@ -46,7 +49,7 @@ static void start_child(struct child *c, const char *prog, const char *pin)
 	if (!c->pid) {
 		dup2(in[0], 0);
 		dup2(out[1], 1);
-		execl(INSPECT_CHILD, INSPECT_CHILD, test_prog_path(prog), pin, (char *)NULL);
+		execl(INSPECT_CHILD, INSPECT_CHILD, test_prog_path(prog), arg1, arg2, (char *)NULL);
 		_exit(127);
 	}
 	close(in[0]);
@@ -204,7 +207,7 @@ Test(inspect, list_shows_the_arena_its_programs_and_its_holder)
 	struct child c;
 	char *out = out_buf(), want[256];
 
-	start_child(&c, "inspect_heap", NULL);
+	start_child(&c, "inspect_heap", NULL, NULL);
 	cr_assert_eq(run_tool(out, "list"), 0, "%s", out);
 	snprintf(want, sizeof(want), "%u: arena  name arena  pages %d  bytes %d\n", c.id,
 		 INSPECT_PAGES, INSPECT_PAGES * 4096);
@@ -243,7 +246,7 @@ Test(inspect, show_prints_the_globals_by_name_and_the_heap)
 	char *out = out_buf(), want[256], svg[64];
 	struct child c;
 
-	start_child(&c, "inspect_heap", NULL);
+	start_child(&c, "inspect_heap", NULL, NULL);
 	snprintf(svg, sizeof(svg), "/tmp/test_inspect_%d.svg", getpid());
 	cr_assert_eq(run_tool(out, "show %u --svg %s", c.id, svg), 0, "%s", out);
 	snprintf(want, sizeof(want), "at offset 0x%lx (from the programs' instructions)",
@@ -270,7 +273,7 @@ Test(inspect, show_prints_the_globals_by_name_and_the_heap)
 		/* one square per page, plus the legend's */
 		cr_assert_geq((long)(strlen(text) / 60), INSPECT_PAGES);
 		assert_has(text, "64 B blocks: 2 pages, 70 live, 30 free, 28 uncarved");
-		assert_has(text, "page-run blocks: 301 pages, 1 blocks");
+		assert_has(text, "page-run blocks: 301 pages, 1 block<");
 		free(text);
 		unlink(svg);
 	}
@@ -283,7 +286,7 @@ Test(inspect, show_json_has_the_values_the_child_wrote)
 	char *out = out_buf(), want[256];
 	struct child c;
 
-	start_child(&c, "inspect_heap", NULL);
+	start_child(&c, "inspect_heap", NULL, NULL);
 	cr_assert_eq(run_tool(out, "show %u --json", c.id), 0, "%s", out);
 	cr_assert_eq(out[0], '{', "%s", out);
 	snprintf(want, sizeof(want), "\"globals\":{\"offset\":%lu,", c.globals_off);
@@ -306,6 +309,43 @@ Test(inspect, show_json_has_the_values_the_child_wrote)
 	free(out);
 }
 
+Test(inspect, globals_at_zero_are_found_from_the_instructions)
+{
+	char *out = out_buf(), want[256];
+	struct child c;
+
+	start_child(&c, "inspect_heap", "--zero", NULL);
+	cr_assert_eq(c.globals_off, 0);
+	cr_assert_eq(run_tool(out, "show %u --json", c.id), 0, "%s", out);
+	assert_has(out, "\"globals\":{\"offset\":0,\"bytes\":25600,\"offset_source\":\"from the "
+			"programs' instructions\"");
+	snprintf(want, sizeof(want), "\"magic\":%llu,\"list_len\":70,", INSPECT_MAGIC);
+	assert_has(out, want);
+	assert_has(out, "{\"block_size\":64,\"pages\":2,\"live\":70,\"free\":30,");
+	stop_child(&c);
+	free(out);
+}
+
+Test(inspect, types_from_the_object_and_a_given_offset)
+{
+	char *out = out_buf(), want[512];
+	struct child c;
+
+	start_child(&c, "inspect_heap", NULL, NULL);
+	cr_assert_eq(run_tool(out, "show %u --json --object %s --globals-offset %lu", c.id,
+			      test_prog_path("inspect_heap"), c.globals_off),
+		     0, "%s", out);
+	snprintf(want, sizeof(want),
+		 "\"offset\":%lu,\"bytes\":25600,\"offset_source\":\"given\",\"types\":\"object "
+		 "%s\"",
+		 c.globals_off, test_prog_path("inspect_heap"));
+	assert_has(out, want);
+	snprintf(want, sizeof(want), "\"magic\":%llu,\"list_len\":70,", INSPECT_MAGIC);
+	assert_has(out, want);
+	stop_child(&c);
+	free(out);
+}
+
 Test(inspect, dump_reads_any_range)
 {
 	char *out = out_buf(), want[256];
@@ -314,7 +354,7 @@ Test(inspect, dump_reads_any_range)
 	struct child c;
 	int i;
 
-	start_child(&c, "inspect_heap", NULL);
+	start_child(&c, "inspect_heap", NULL, NULL);
 	off = c.g_off + offsetof(struct inspect_globals, magic);
 	cr_assert_eq(run_tool(out, "dump %u --offset %lu --length 8 --json", c.id, off), 0, "%s",
 		     out);
@@ -349,7 +389,7 @@ static void check_no_side_effects(const char *prog)
 	long rss0, rss1;
 	struct child c;
 
-	start_child(&c, prog, NULL);
+	start_child(&c, prog, NULL, NULL);
 	free0 = kernel_free_pages(&c);
 	present0 = present_pages(&c);
 	rss0 = mapping_rss(&c);
@@ -388,7 +428,7 @@ Test(inspect, leaves_a_segv_on_fault_arena_and_its_owner_alone)
 	struct child c;
 
 	check_no_side_effects("inspect_segv");
-	start_child(&c, "inspect_segv", NULL);
+	start_child(&c, "inspect_segv", NULL, NULL);
 	cr_assert_eq(run_tool(out, "list --json"), 0, "%s", out);
 	assert_has(out, "\"flags\":[\"segv_on_fault\"]");
 	stop_child(&c);
@@ -401,7 +441,7 @@ Test(inspect, a_pin_names_the_arena)
 	struct child c;
 
 	snprintf(pin, sizeof(pin), "/sys/fs/bpf/test_inspect_%d", getpid());
-	start_child(&c, "inspect_heap", pin);
+	start_child(&c, "inspect_heap", "--pin", pin);
 	cr_assert_eq(run_tool(out, "show %s --json", pin), 0, "%s", out);
 	snprintf(want, sizeof(want), "{\"arena\":{\"id\":%u,", c.id);
 	assert_has(out, want);
@@ -433,7 +473,7 @@ Test(inspect, errors_say_what_is_wrong_and_exit_1)
 	close(fd);
 
 	/* the owner went away, and its arena with it */
-	start_child(&c, "inspect_heap", NULL);
+	start_child(&c, "inspect_heap", NULL, NULL);
 	id = c.id;
 	kill(c.pid, SIGKILL);
 	cr_assert_eq(waitpid(c.pid, &status, 0), c.pid);
@@ -450,7 +490,7 @@ Test(inspect, errors_say_what_is_wrong_and_exit_1)
 	assert_has(out, "run as root");
 
 	/* usage */
-	start_child(&c, "inspect_heap", NULL);
+	start_child(&c, "inspect_heap", NULL, NULL);
 	cr_assert_eq(run_tool(out, "dump %u --length 4", c.id), 1, "%s", out);
 	assert_has(out, "dump needs --offset OFF and --length LEN");
 	cr_assert_eq(run_tool(out, "dump %u --offset %lu --length 4097", c.id, c.size - 4096), 1,
