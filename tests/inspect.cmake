@@ -15,7 +15,7 @@ target_link_libraries(inspect_child PRIVATE bpf_arena)
 
 bpf_arena_add_test(test_inspect
 	SOURCES test_inspect.c test_helpers.c
-	PROGS inspect_heap inspect_segv)
+	PROGS inspect_heap inspect_segv inspect_nouserconv)
 target_compile_definitions(test_inspect PRIVATE
 	BPF_ARENA_TOOL="${inspect_tool}"
 	INSPECT_CHILD="$<TARGET_FILE:inspect_child>")

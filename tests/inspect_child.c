@@ -6,8 +6,11 @@
  * until it closes:
  *   count   the kernel's count of the arena's free pages ("free N")
  *   ping    "pong": still alive
- * Usage: inspect_child OBJ [--pin PATH] [--zero]   (--zero: the globals at
- * offset 0, BPF_ARENA_GLOBALS_AT_ZERO)
+ * Usage: inspect_child OBJ [--pin PATH] [--zero] [--twice]
+ *   --zero: the globals at offset 0 (BPF_ARENA_GLOBALS_AT_ZERO)
+ *   --twice: load the object a second time, so this process holds two arenas
+ *            of one size, whose addresses share their upper half; reported
+ *            as "second id N base 0xADDR"
  */
 #include <errno.h>
 #include <stdio.h>
@@ -34,6 +37,8 @@ int main(int argc, char **argv)
 {
 	LIBBPF_OPTS(bpf_arena_open_opts, opts);
 	const char *pin = NULL;
+	struct bpf_object *second = NULL;
+	bool twice = false;
 	struct inspect_globals *g;
 	struct bpf_object *obj;
 	struct bpf_arena *a;
@@ -52,6 +57,8 @@ int main(int argc, char **argv)
 			pin = argv[++i];
 		else if (!strcmp(argv[i], "--zero"))
 			opts.globals_layout = BPF_ARENA_GLOBALS_AT_ZERO;
+		else if (!strcmp(argv[i], "--twice"))
+			twice = true;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	obj = bpf_arena__open_file(argv[1], &opts);
@@ -79,6 +86,18 @@ int main(int argc, char **argv)
 	       bpf_arena__globals_offset(a), (size_t)((char *)g - (char *)bpf_arena__base(a)),
 	       (unsigned long long)g->heap.pages, (unsigned long long)g->heap.pool_pages,
 	       (unsigned long long)*counter, (unsigned long long)g->list_len);
+	if (twice) {
+		struct bpf_arena *a2;
+
+		memset(&info, 0, sizeof(info));
+		second = bpf_arena__open_file(argv[1], &opts);
+		if (!second || bpf_arena__load(second) || run(second, "fill"))
+			return 1;
+		a2 = bpf_arena__from_object(second);
+		if (bpf_obj_get_info_by_fd(bpf_map__fd(bpf_arena__map(a2)), &info, &len))
+			return 1;
+		printf("second id %u base 0x%lx\n", info.id, (unsigned long)bpf_arena__base(a2));
+	}
 	while (fgets(line, sizeof(line), stdin)) {
 		if (!strncmp(line, "count", 5))
 			printf("free %d\n", run(obj, "count_free_pages"));
@@ -87,6 +106,7 @@ int main(int argc, char **argv)
 	}
 	if (pin)
 		unlink(pin);
+	bpf_arena__close(second);
 	bpf_arena__close(obj);
 	return 0;
 }

@@ -241,6 +241,51 @@ Test(inspect, list_shows_the_arena_its_programs_and_its_holder)
 	free(out);
 }
 
+/* The object of arena @id in list --json output, cut out of @out. */
+static char *arena_object(char *out, unsigned int id)
+{
+	char want[64], *obj, *end;
+
+	snprintf(want, sizeof(want), "{\"id\":%u,\"name\":", id);
+	obj = strstr(out, want);
+	cr_assert(obj, "arena %u not listed:\n%s", id, out);
+	end = strstr(strstr(obj, "\"pids\":"), "]}");
+	cr_assert(end);
+	end[2] = '\0';
+	return obj;
+}
+
+/* Two arenas of one size in one process, at addresses that share their
+ * upper half: each is found at its own address.
+ */
+Test(inspect, two_arenas_of_one_size_are_told_apart)
+{
+	char *out = out_buf(), *copy = out_buf(), want[128], line[128];
+	unsigned long base2;
+	unsigned int id2;
+	struct child c;
+
+	start_child(&c, "inspect_heap", "--twice", NULL);
+	cr_assert(fgets(line, sizeof(line), c.from));
+	cr_assert_eq(sscanf(line, "second id %u base %lx", &id2, &base2), 2, "%s", line);
+	cr_assert_eq(c.base >> 32, base2 >> 32, "0x%lx and 0x%lx: the case is not made", c.base,
+		     base2);
+	cr_assert_eq(run_tool(out, "list --json"), 0, "%s", out);
+	memcpy(copy, out, OUT_SZ);
+	snprintf(want, sizeof(want), "\"user_addr\":\"0x%lx\",\"user_addr_source\":\"mapping\"",
+		 c.base);
+	assert_has(arena_object(copy, c.id), want);
+	snprintf(want, sizeof(want), "\"user_addr\":\"0x%lx\",\"user_addr_source\":\"mapping\"",
+		 base2);
+	assert_has(arena_object(out, id2), want);
+	/* and read at their own addresses: the second one's globals */
+	cr_assert_eq(run_tool(out, "show %u --json", id2), 0, "%s", out);
+	assert_has(out, "\"inspect_counter\":42");
+	stop_child(&c);
+	free(copy);
+	free(out);
+}
+
 Test(inspect, show_prints_the_globals_by_name_and_the_heap)
 {
 	char *out = out_buf(), want[256], svg[64];
@@ -431,6 +476,22 @@ Test(inspect, leaves_a_segv_on_fault_arena_and_its_owner_alone)
 	start_child(&c, "inspect_segv", NULL, NULL);
 	cr_assert_eq(run_tool(out, "list --json"), 0, "%s", out);
 	assert_has(out, "\"flags\":[\"segv_on_fault\"]");
+	stop_child(&c);
+	free(out);
+}
+
+Test(inspect, follows_pointers_stored_without_user_conversion)
+{
+	char *out = out_buf();
+	struct child c;
+
+	start_child(&c, "inspect_nouserconv", NULL, NULL);
+	cr_assert_eq(run_tool(out, "show %u --json", c.id), 0, "%s", out);
+	assert_has(out, "\"flags\":[\"no_user_conv\"]");
+	/* the pool and the caches are lists of such pointers */
+	assert_has(out, "\"pool_pages\":10,");
+	assert_has(out, "{\"block_size\":64,\"pages\":2,\"live\":70,\"free\":30,\"cached\":30,");
+	assert_has(out, "\"large_live\":1,\"large_pages\":301");
 	stop_child(&c);
 	free(out);
 }

@@ -15,7 +15,9 @@
  * - bpf_arena__heap_stats(): the state of a heap of <bpf_arena/arena_alloc.h>,
  *   read through the reader only.
  *
- * All of it needs CAP_BPF and CAP_SYS_ADMIN (reading other processes' /proc
+ * What is read is a snapshot taken while the owner may run: a heap being
+ * changed at that moment can look inconsistent (walks of its lists are
+ * bounded, so they end). All of it needs CAP_BPF and CAP_SYS_ADMIN (reading other processes' /proc
  * entries and map ids): run as root. Errors as in <bpf_arena/bpf_arena.h>.
  */
 #ifndef __BPF_ARENA_BPF_ARENA_INSPECT_H

@@ -10,7 +10,7 @@
  * first mmap fixed it and the kernel keeps map_extra 0 (seen on 6.18), so it
  * comes from a holder's mapping: a bpf-map VMA of exactly the arena's size
  * whose upper 32 bits are those the kernel's cast to user form gives for
- * this arena (inspect_user_hi32()).
+ * this arena (inspect_user_hi32()), confirmed by the kernel (arena_is_at()).
  */
 #define _GNU_SOURCE /* nftw() */
 #include <dirent.h>
@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
@@ -301,13 +302,18 @@ static int count_map_fds(int pid, __u32 id)
 	return cnt;
 }
 
-/* A bpf-map VMA of @pid of @size bytes, at @want (or, with @want 0, the
- * first one whose upper 32 bits are @hi); its start, and Rss in *@rss.
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+#define MAX_CANDIDATES 16
+
+/* The bpf-map VMAs of @pid that are @size bytes long: up to @max starts,
+ * with their Rss; the count.
  */
-static __u64 find_mapping(int pid, __u64 want, __u64 size, __u32 hi, __u64 *rss)
+static int collect_mappings(int pid, __u64 size, __u64 *starts, __u64 *rss, int max)
 {
 	char path[64], line[512];
-	__u64 found = 0;
+	int cnt = 0;
 	bool in = false;
 	FILE *f;
 
@@ -316,33 +322,62 @@ static __u64 find_mapping(int pid, __u64 want, __u64 size, __u32 hi, __u64 *rss)
 	if (!f)
 		return 0;
 	while (fgets(line, sizeof(line), f)) {
-		unsigned long lo, hi_addr;
-		unsigned long kb;
+		unsigned long lo, hi, kb;
 
-		if (sscanf(line, "%lx-%lx ", &lo, &hi_addr) == 2 &&
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 &&
 		    strchr(line, '-') < strchr(line, ' ')) {
-			if (found)
-				break;
-			in = strstr(line, "anon_inode:bpf-map") && hi_addr - lo == size &&
-			     (want ? lo == want : (lo >> 32) == hi);
-			if (in)
-				found = lo;
+			in = strstr(line, "anon_inode:bpf-map") && hi - lo == size && cnt < max;
+			if (in) {
+				starts[cnt] = lo;
+				rss[cnt++] = 0;
+			}
 			continue;
 		}
 		if (in && sscanf(line, "Rss: %lu kB", &kb) == 1)
-			*rss = (__u64)kb * 1024;
+			rss[cnt - 1] = (__u64)kb * 1024;
 	}
 	fclose(f);
-	return found;
+	return cnt;
+}
+
+/*
+ * Whether arena @id lives at user address @addr. The kernel lets an arena be
+ * mapped only at its address once that is set (mmap elsewhere fails with
+ * EINVAL, seen on 6.18, also for two arenas whose addresses share the upper
+ * half), so a trial mapping answers it. The trial mapping is never touched,
+ * so it allocates nothing, and it is made only when the address is known to
+ * be set already (a first mmap would set it).
+ */
+static bool arena_is_at(__u32 id, __u64 addr, __u64 size)
+{
+	struct bpf_map_info info;
+	int fd = inspect_open_arena(id, &info);
+	void *p;
+
+	if (fd < 0)
+		return false;
+	p = mmap((void *)(unsigned long)addr, size, PROT_READ, MAP_SHARED | MAP_FIXED_NOREPLACE, fd,
+		 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return false;
+	munmap(p, size);
+	return p == (void *)(unsigned long)addr;
 }
 
 /* Processes holding an fd or a mapping of the arena. With the user address
- * unknown (map_extra 0), a mapping is recognised by size and upper half.
+ * unknown (map_extra 0, but set by a first mmap: @addr_set), a mapping of
+ * the arena's size is the arena's when its upper half is @hi (not under
+ * BPF_F_NO_USER_CONV, where the cast gives none) and the kernel says so
+ * (arena_is_at()); then the address is known for the rest.
  */
-static int find_holders(struct bpf_arena_desc *d, bool know_hi, __u32 hi)
+static int find_holders(struct bpf_arena_desc *d, bool addr_set, __u32 hi)
 {
+	bool check_hi = !(d->map_flags & BPF_ARENA_F_NO_USER_CONV);
+	__u64 starts[MAX_CANDIDATES], rss[MAX_CANDIDATES];
 	DIR *proc = opendir("/proc");
 	struct dirent *e;
+	int n, k;
 
 	if (!proc)
 		return 0;
@@ -355,17 +390,23 @@ static int find_holders(struct bpf_arena_desc *d, bool know_hi, __u32 hi)
 			continue;
 		h.pid = (int)pid;
 		h.fd_cnt = count_map_fds(h.pid, d->map_id);
-		if (d->user_addr)
-			h.map_start = find_mapping(h.pid, d->user_addr, d->size, 0, &h.rss);
-		else if (know_hi)
-			h.map_start = find_mapping(h.pid, 0, d->size, hi, &h.rss);
-		h.has_mapping = h.map_start != 0;
+		n = collect_mappings(h.pid, d->size, starts, rss, MAX_CANDIDATES);
+		for (k = 0; k < n && !h.has_mapping; k++) {
+			if (!d->user_addr) {
+				if (!addr_set || (check_hi && (starts[k] >> 32) != hi) ||
+				    !arena_is_at(d->map_id, starts[k], d->size))
+					continue;
+				d->user_addr = starts[k];
+				d->user_addr_source = BPF_ARENA_ADDR_MAPPING;
+			}
+			if (starts[k] != d->user_addr)
+				continue;
+			h.has_mapping = true;
+			h.map_start = starts[k];
+			h.rss = rss[k];
+		}
 		if (!h.fd_cnt && !h.has_mapping)
 			continue;
-		if (!d->user_addr && h.has_mapping) {
-			d->user_addr = h.map_start;
-			d->user_addr_source = BPF_ARENA_ADDR_MAPPING;
-		}
 		read_comm(h.pid, h.comm, sizeof(h.comm));
 		if (push((void **)&d->holders, &d->holder_cnt, sizeof(h), &h)) {
 			closedir(proc);
@@ -380,7 +421,7 @@ struct bpf_arena_desc *bpf_arena__describe(__u32 map_id, const struct bpf_arena_
 {
 	struct bpf_arena_desc *d;
 	struct bpf_map_info info;
-	bool know_hi = false;
+	bool addr_set = false;
 	__u32 hi = 0;
 	int fd, err;
 
@@ -406,18 +447,19 @@ struct bpf_arena_desc *bpf_arena__describe(__u32 map_id, const struct bpf_arena_
 		d->user_addr_source = BPF_ARENA_ADDR_MAP_EXTRA;
 	}
 	/* The upper half of the user address, for a mapping to be recognised
-	 * by; a program can't use an arena nobody mapped, so failing to load
-	 * one here means there is no mapping to find.
+	 * by. The kernel refuses a program bound to an arena whose address is
+	 * not set yet, so this also tells whether it is set: if not, nobody
+	 * ever mapped it and there is no mapping to find.
 	 */
 	if (!d->user_addr && !INSPECT_OPT(opts, bpf_arena_describe_opts, no_holders, false))
-		know_hi = inspect_user_hi32(fd, &hi) == 0;
+		addr_set = inspect_user_hi32(fd, &hi) == 0;
 	/* our own fd must not count among this process's holdings */
 	close(fd);
 	err = find_progs(d);
 	if (!err && !INSPECT_OPT(opts, bpf_arena_describe_opts, no_pins, false))
 		err = find_pins(d);
 	if (!err && !INSPECT_OPT(opts, bpf_arena_describe_opts, no_holders, false))
-		err = find_holders(d, know_hi, hi);
+		err = find_holders(d, addr_set, hi);
 	if (err) {
 		bpf_arena__desc_free(d);
 		return arena_err_ptr(err);

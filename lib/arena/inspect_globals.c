@@ -11,10 +11,13 @@
  * upstream libbpf 1.4 to 1.6 puts them at 0, 1.7+ at the end where the
  * kernel allows it. Nothing in the kernel records which, so we read the
  * programs' translated instructions: a reference to a global is an ld_imm64
- * of its user address (this library: a plain constant) or of the arena map
- * with an offset (upstream: BPF_PSEUDO_MAP_VALUE). The layout whose range
- * holds every such reference is the one; when both or neither do, the
- * library's default is assumed, and the answer says so.
+ * of its user address, both this library's (a plain constant) and upstream's
+ * (BPF_PSEUDO_MAP_VALUE of the arena and an offset, which the verifier
+ * resolves to user_vm_start + offset and the translated dump shows as that
+ * constant, seen on 6.18; the map-value form is still accepted should a
+ * kernel show it). The layout whose range holds every such reference is the
+ * one; when both or neither do, the library's default is assumed, and the
+ * answer says so.
  */
 #include <stdio.h>
 #include <stdlib.h>
