@@ -20,6 +20,8 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include <bpf_arena/bpf_arena_inspect.h>
+
 #include "test_helpers.h"
 #include "progs/inspect_common.h"
 
@@ -511,6 +513,56 @@ Test(inspect, a_pin_names_the_arena)
 	stop_child(&c);
 	cr_assert_neq(access(pin, F_OK), 0, "the child left its pin");
 	free(out);
+}
+
+/* The library under the tool, called directly. */
+Test(inspect, library_reader_and_description)
+{
+	LIBBPF_OPTS(bpf_arena_describe_opts, opts, .no_pins = true);
+	struct bpf_arena_reader *r;
+	struct bpf_arena_desc *d;
+	unsigned long long magic = 0;
+	__u8 *nonzero;
+	size_t i;
+	bool mine = false;
+	struct child c;
+	__u32 p, pages;
+
+	start_child(&c, "inspect_heap", NULL, NULL);
+	d = bpf_arena__describe(c.id, &opts);
+	cr_assert(d, "describe: %s", strerror(errno));
+	cr_assert_eq(d->page_cnt, INSPECT_PAGES);
+	cr_assert_eq(d->user_addr, c.base);
+	cr_assert_eq(d->user_addr_source, BPF_ARENA_ADDR_MAPPING);
+	for (i = 0; i < d->holder_cnt; i++)
+		mine |= d->holders[i].pid == c.pid && d->holders[i].has_mapping &&
+			d->holders[i].fd_cnt > 0 && d->holders[i].rss > 0;
+	cr_assert(mine, "the child is not among the holders");
+	bpf_arena__desc_free(d);
+
+	r = bpf_arena_reader__new(c.id, NULL);
+	cr_assert(r, "reader: %s", strerror(errno));
+	cr_assert_eq(bpf_arena_reader__read(r, c.g_off + offsetof(struct inspect_globals, magic),
+					    &magic, sizeof(magic)),
+		     0);
+	cr_assert_eq(magic, INSPECT_MAGIC);
+	cr_assert_eq(bpf_arena_reader__read(r, c.size - 4, &magic, 8), -ERANGE);
+	pages = (__u32)(c.size / 4096);
+	nonzero = calloc(pages, 1);
+	cr_assert_eq(bpf_arena_reader__scan_pages(r, 0, pages, nonzero), 0);
+	/* the globals' first page starts with inspect_counter (42); a page
+	 * nobody allocated reads as zeros
+	 */
+	cr_assert_eq(nonzero[c.globals_off / 4096], 1);
+	cr_assert_eq(nonzero[pages - 20], 0);
+	for (p = 0, i = 0; p < pages; p++)
+		i += nonzero[p];
+	/* heap pages start with a header or a pool run, the large block's first page too */
+	cr_assert_geq(i, 2 + 4 + 1 + 1, "%zu pages with data", i);
+	cr_assert_leq(i, c.heap_pages + 7, "%zu pages with data", i);
+	free(nonzero);
+	bpf_arena_reader__free(r);
+	stop_child(&c);
 }
 
 Test(inspect, errors_say_what_is_wrong_and_exit_1)
