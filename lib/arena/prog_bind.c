@@ -208,7 +208,7 @@ static int bind_program(struct bpf_program *prog, const struct arena_insn_refs *
 
 	func = arena_insn_refs_func(refs, bpf_program__section_name(prog), name);
 	if (func && arena_insn_refs_names_arena(refs, func)) {
-		pr_debug("prog '%s': names the arena map itself: left as it is\n", name);
+		pr_debug("prog '%s': names the arena map already: left as it is\n", name);
 		return 0;
 	}
 	if (!old || !cnt)

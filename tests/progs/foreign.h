@@ -42,8 +42,8 @@ struct foreign_args {
 
 /* A list user space builds in the arena for programs to walk. */
 struct foreign_node {
+	__u64 val; /* first: the runner prints what a ptr_* points at */
 	struct foreign_node __arena *next; /* user form, as BPF stores it */
-	__u64 val;
 };
 #define FOREIGN_LIST_VALS \
 	{                 \

@@ -12,6 +12,7 @@ struct foreign_arena_map {
 };
 
 extern __u64 arena_get_base(void);
-extern void __arena *lib_alloc(__u64 size);
+/* the new block's address (user form), 0 if none */
+extern __u64 lib_alloc(__u64 size);
 
 #endif

@@ -30,22 +30,25 @@ __u64 arena_get_base(void)
 	return a->user_vm_start;
 }
 
-__attribute__((noinline)) void __arena *lib_alloc(__u64 size)
+/* A global function returns a scalar (the kernel takes no pointer return
+ * type from one): the address, in the form user space follows.
+ */
+__attribute__((noinline)) __u64 lib_alloc(__u64 size)
 {
 	char __arena *page = *arena_deref(&lib_page);
 	__u64 used = *arena_deref(&lib_used);
 
 	size = (size + 7) & ~7ULL;
 	if (size > PAGE_SIZE)
-		return NULL;
+		return 0;
 	if (!page || used + size > PAGE_SIZE) {
 		page = bpf_arena_alloc_pages(&arena, NULL, 1, NUMA_NO_NODE, 0);
 		if (!page)
-			return NULL;
+			return 0;
 		*arena_deref(&lib_page) = page;
 		used = 0;
 		*arena_deref(&lib_pages_taken) += 1;
 	}
 	*arena_deref(&lib_used) = used + size;
-	return page + used;
+	return (__u64)(long)(page + used);
 }

@@ -22,7 +22,7 @@ int build_list(struct foreign_args *args)
 	int i;
 
 	for (i = 0; i < 4; i++) {
-		n = lib_alloc(sizeof(*n));
+		n = (struct foreign_node __arena *)(long)lib_alloc(sizeof(*n));
 		if (!n)
 			return 1;
 		arena_deref(n)->val = *arena_deref(&in_vals[i]);
