@@ -16,7 +16,7 @@ file(MAKE_DIRECTORY ${foreign_inc})
 bpf_arena_vmlinux_h(foreign_vmlinux OUTPUT ${foreign_inc}/vmlinux.h)
 
 set(BPF_ARENA_FOREIGN_PROGS foreign_core foreign_trace foreign_kfunc foreign_subprog
-	foreign_net foreign_atomics foreign_refused)
+	foreign_net foreign_atomics foreign_refused foreign_throw)
 # loads through libbpf_arena only: upstream libbpf doesn't bind it
 set(BPF_ARENA_FOREIGN_ONLY_ARENA foreign_ptr_only)
 set(BPF_ARENA_FOREIGN_LINKED foreign_alloc_lib foreign_alloc_user)

@@ -28,8 +28,12 @@ int atomics_all(struct foreign_args *args)
 	__u64 __arena *v = out_atom;
 	int i;
 
+	/* volatile: clang 19 turns a plain copy loop into a memcpy on address
+	 * space 1 and emits it through the uncast pointer ("invalid mem
+	 * access 'scalar'")
+	 */
 	for (i = 0; i < 8; i++)
-		arena_deref(v)[i] = *arena_deref(&in_atom[i]);
+		((volatile __u64 __arena *)arena_deref(v))[i] = *arena_deref(&in_atom[i]);
 	__atomic_fetch_add(arena_deref(&v[0]), 1000, __ATOMIC_RELAXED);
 	__atomic_fetch_and(arena_deref(&v[1]), 0xf0, __ATOMIC_RELAXED);
 	__atomic_fetch_or(arena_deref(&v[2]), 0x100, __ATOMIC_RELAXED);
