@@ -12,7 +12,9 @@
  * upstream libbpf: fentry/fexit (EPERM) and kprobes (no kprobe support).
  */
 #include <criterion/criterion.h>
+#include <elf.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
@@ -332,4 +334,65 @@ Test(foreign, binding_never_makes_a_loadable_program_unloadable)
 	 * they call, load without binding
 	 */
 	cr_assert_geq(unbound_ok, 4, "%zu load without binding", unbound_ok);
+}
+
+/* Section @i of the ELF image @buf: its name, offset and size. */
+static const char *elf_section(const char *buf, size_t i, size_t *off, size_t *size)
+{
+	const Elf64_Ehdr *eh = (const void *)buf;
+	const Elf64_Shdr *sh = (const void *)(buf + eh->e_shoff);
+
+	*off = sh[i].sh_offset;
+	*size = sh[i].sh_size;
+	return buf + sh[eh->e_shstrndx].sh_offset + sh[i].sh_name;
+}
+
+/* What binding reads at open (.BTF.ext, .rel sections) corrupted byte by
+ * byte: every open works or fails with an errno, never crashes, and
+ * leaves nothing behind (run under ASan + UBSan too).
+ */
+Test(foreign, corrupt_btf_ext_and_relocations_are_errors_never_crashes)
+{
+	static const char *const objs[] = { "foreign_core", "foreign_subprog", "foreign_alloc" };
+	int fds = test_count_fds(), maps = test_count_maps();
+	unsigned int state = 9, n = 0, opened = 0, i, k;
+	size_t o, sec;
+
+	libbpf_set_print(NULL);
+	for (o = 0; o < sizeof(objs) / sizeof(objs[0]); o++) {
+		size_t sz;
+		char *orig = test_read_file(test_prog_path(objs[o]), &sz);
+		char *buf = malloc(sz);
+		const Elf64_Ehdr *eh = (const void *)orig;
+
+		cr_assert(orig && buf);
+		for (sec = 1; sec < eh->e_shnum; sec++) {
+			size_t off, len;
+			const char *name = elf_section(orig, sec, &off, &len);
+
+			if ((strcmp(name, ".BTF.ext") && strncmp(name, ".rel", 4)) || !len)
+				continue;
+			for (i = 0; i < 150; i++, n++) {
+				struct bpf_object *obj;
+
+				memcpy(buf, orig, sz);
+				for (k = 0; k < 1 + i % 4; k++) {
+					state = state * 1103515245 + 12345;
+					buf[off + (state >> 8) % len] = (char)(state >> 20);
+				}
+				obj = bpf_arena__open_mem(buf, sz, NULL);
+				if (obj)
+					opened++;
+				else
+					cr_assert_lt(-errno, 0);
+				bpf_arena__close(obj);
+			}
+		}
+		free(buf);
+		free(orig);
+	}
+	cr_assert_gt(n, 1000, "only %u corruptions", n);
+	cr_assert_gt(opened, 0);
+	cr_assert_eq(test_count_fds(), fds);
+	cr_assert_eq(test_count_maps(), maps);
 }

@@ -209,13 +209,13 @@ static int scan_rel(struct scan *s, const GElf_Shdr *rel_sh, const char *arena_m
 	rels = (const Elf64_Rel *)(s->image + rel_sh->sh_offset);
 	for (i = 0; i < rel_sh->sh_size / sizeof(Elf64_Rel); i++) {
 		size_t off = rels[i].r_offset, sym_idx = ELF64_R_SYM(rels[i].r_info);
-		const struct bpf_insn *insn;
+		struct bpf_insn insn;
 		const Elf64_Sym *sym;
 		const char *name;
 
 		if (off % INSN_SZ || off + INSN_SZ > code_sh.sh_size || sym_idx >= sym_cnt)
 			continue;
-		insn = (const struct bpf_insn *)(s->image + code_sh.sh_offset + off);
+		memcpy(&insn, s->image + code_sh.sh_offset + off, sizeof(insn));
 		sym = &syms[sym_idx];
 		err = add_insn(&refs->pins, &refs->pin_cnt, code, off / INSN_SZ);
 		if (err)
@@ -233,29 +233,33 @@ static int scan_rel(struct scan *s, const GElf_Shdr *rel_sh, const char *arena_m
 		/* as libbpf resolves them: a call to st_value + imm + 1, a
 		 * callback's address at st_value + imm (in bytes)
 		 */
-		if (insn->code == (BPF_JMP | BPF_CALL))
+		if (insn.code == (BPF_JMP | BPF_CALL))
 			err = add_edge(refs, code, off / INSN_SZ, sym->st_shndx,
-				       sym->st_value / INSN_SZ + insn->imm + 1);
-		else if (insn->code == LD_IMM64)
+				       sym->st_value / INSN_SZ + insn.imm + 1);
+		else if (insn.code == LD_IMM64)
 			err = add_edge(refs, code, off / INSN_SZ, sym->st_shndx,
-				       (sym->st_value + insn->imm) / INSN_SZ);
+				       (sym->st_value + insn.imm) / INSN_SZ);
 		if (err)
 			return err;
 	}
 	return 0;
 }
 
-/* Calls inside one section carry no relocation: pc-relative. */
+/* Calls inside one section carry no relocation: pc-relative. The section
+ * may be misaligned in a corrupt file: read by copy.
+ */
 static int scan_local_calls(struct scan *s, size_t idx, const GElf_Shdr *sh)
 {
-	const struct bpf_insn *insns = (const struct bpf_insn *)(s->image + sh->sh_offset);
 	size_t cnt = sh->sh_size / INSN_SZ, i;
 	int err;
 
 	for (i = 0; i < cnt; i++) {
-		long target = (long)i + insns[i].imm + 1;
+		struct bpf_insn insn;
+		long target;
 
-		if (insns[i].code != (BPF_JMP | BPF_CALL) || insns[i].src_reg != BPF_PSEUDO_CALL ||
+		memcpy(&insn, s->image + sh->sh_offset + i * INSN_SZ, sizeof(insn));
+		target = (long)i + insn.imm + 1;
+		if (insn.code != (BPF_JMP | BPF_CALL) || insn.src_reg != BPF_PSEUDO_CALL ||
 		    target < 0 || (size_t)target >= cnt || (size_t)target == i)
 			continue;
 		err = add_edge(s->refs, idx, i, idx, (size_t)target);
@@ -350,12 +354,16 @@ static int scan_btf_ext(struct scan *s)
 	const unsigned char *btf = sec_data(s, ".BTF", &btf_len);
 	const unsigned char *ext = sec_data(s, ".BTF.ext", &ext_len);
 	__u32 hdr_len, str_off, str_len, off[3], len[3];
+	__u16 magic[2];
 	int i, err;
 
 	if (!btf || !ext)
 		return 0;
-	if (btf_len < 24 || ext_len < 24 || *(const __u16 *)btf != BTF_MAGIC ||
-	    *(const __u16 *)ext != BTF_MAGIC)
+	if (btf_len < 24 || ext_len < 24)
+		return -EINVAL;
+	memcpy(&magic[0], btf, 2);
+	memcpy(&magic[1], ext, 2);
+	if (magic[0] != BTF_MAGIC || magic[1] != BTF_MAGIC)
 		return -EINVAL;
 	memcpy(&hdr_len, btf + 4, 4);
 	memcpy(&str_off, btf + 16, 4);
