@@ -245,8 +245,20 @@ static int scan_rel(struct scan *s, const GElf_Shdr *rel_sh, const char *arena_m
 	return 0;
 }
 
-/* Calls inside one section carry no relocation: pc-relative. The section
- * may be misaligned in a corrupt file: read by copy.
+static bool relocated(const struct arena_insn_refs *refs, size_t shndx, size_t insn)
+{
+	size_t i;
+
+	for (i = 0; i < refs->pin_cnt; i++)
+		if (refs->pins[i].shndx == shndx && refs->pins[i].insn == insn)
+			return true;
+	return false;
+}
+
+/* Calls inside one section carry no relocation: pc-relative. One that has
+ * a relocation goes elsewhere (scan_rel()), whatever its imm says. Runs
+ * after every .rel section is scanned, before .BTF.ext adds its pins. The
+ * section may be misaligned in a corrupt file: read by copy.
  */
 static int scan_local_calls(struct scan *s, size_t idx, const GElf_Shdr *sh)
 {
@@ -260,7 +272,8 @@ static int scan_local_calls(struct scan *s, size_t idx, const GElf_Shdr *sh)
 		memcpy(&insn, s->image + sh->sh_offset + i * INSN_SZ, sizeof(insn));
 		target = (long)i + insn.imm + 1;
 		if (insn.code != (BPF_JMP | BPF_CALL) || insn.src_reg != BPF_PSEUDO_CALL ||
-		    target < 0 || (size_t)target >= cnt || (size_t)target == i)
+		    target < 0 || (size_t)target >= cnt || (size_t)target == i ||
+		    relocated(s->refs, idx, i))
 			continue;
 		err = add_edge(s->refs, idx, i, idx, (size_t)target);
 		if (err)
@@ -424,16 +437,12 @@ int arena_insn_refs_scan(Elf *elf, const unsigned char *image, size_t sz, const 
 			s.maps_shndx = elf_ndxscn(scn);
 	}
 	err = scan_funcs(&s);
-	while (!err && (scn = elf_nextscn(elf, scn))) {
-		size_t idx = elf_ndxscn(scn);
-
-		if (!gelf_getshdr(scn, &sh))
-			continue;
-		if (sh.sh_type == SHT_REL)
+	while (!err && (scn = elf_nextscn(elf, scn)))
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_REL)
 			err = scan_rel(&s, &sh, arena_map);
-		else if (is_code(&s, idx, &sh))
-			err = scan_local_calls(&s, idx, &sh);
-	}
+	while (!err && (scn = elf_nextscn(elf, scn)))
+		if (gelf_getshdr(scn, &sh) && is_code(&s, elf_ndxscn(scn), &sh))
+			err = scan_local_calls(&s, elf_ndxscn(scn), &sh);
 	if (err)
 		goto err_out;
 	err = scan_btf_ext(&s);
