@@ -245,14 +245,28 @@ static int scan_rel(struct scan *s, const GElf_Shdr *rel_sh, const char *arena_m
 	return 0;
 }
 
-static bool relocated(const struct arena_insn_refs *refs, size_t shndx, size_t insn)
+static int cmp_insn_at(const void *a, const void *b)
 {
-	size_t i;
+	const struct insn_at *x = a, *y = b;
 
-	for (i = 0; i < refs->pin_cnt; i++)
-		if (refs->pins[i].shndx == shndx && refs->pins[i].insn == insn)
-			return true;
-	return false;
+	if (x->shndx != y->shndx)
+		return x->shndx < y->shndx ? -1 : 1;
+	return x->insn < y->insn ? -1 : x->insn > y->insn;
+}
+
+/* Objects carry thousands of relocations: pins are kept sorted. */
+static void sort_pins(struct arena_insn_refs *refs)
+{
+	if (refs->pin_cnt)
+		qsort(refs->pins, refs->pin_cnt, sizeof(*refs->pins), cmp_insn_at);
+}
+
+static bool has_pin(const struct arena_insn_refs *refs, size_t shndx, size_t insn)
+{
+	struct insn_at key = { shndx, insn };
+
+	return refs->pin_cnt &&
+	       bsearch(&key, refs->pins, refs->pin_cnt, sizeof(*refs->pins), cmp_insn_at);
 }
 
 /* Calls inside one section carry no relocation: pc-relative. One that has
@@ -273,7 +287,7 @@ static int scan_local_calls(struct scan *s, size_t idx, const GElf_Shdr *sh)
 		target = (long)i + insn.imm + 1;
 		if (insn.code != (BPF_JMP | BPF_CALL) || insn.src_reg != BPF_PSEUDO_CALL ||
 		    target < 0 || (size_t)target >= cnt || (size_t)target == i ||
-		    relocated(s->refs, idx, i))
+		    has_pin(s->refs, idx, i))
 			continue;
 		err = add_edge(s->refs, idx, i, idx, (size_t)target);
 		if (err)
@@ -440,6 +454,7 @@ int arena_insn_refs_scan(Elf *elf, const unsigned char *image, size_t sz, const 
 	while (!err && (scn = elf_nextscn(elf, scn)))
 		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_REL)
 			err = scan_rel(&s, &sh, arena_map);
+	sort_pins(s.refs); /* so far: the relocated ones */
 	while (!err && (scn = elf_nextscn(elf, scn)))
 		if (gelf_getshdr(scn, &sh) && is_code(&s, elf_ndxscn(scn), &sh))
 			err = scan_local_calls(&s, elf_ndxscn(scn), &sh);
@@ -447,14 +462,16 @@ int arena_insn_refs_scan(Elf *elf, const unsigned char *image, size_t sz, const 
 		goto err_out;
 	err = scan_btf_ext(&s);
 	if (err == -EINVAL) {
-		/* libbpf will say what it makes of it; we move nothing */
-		pr_debug("object '%s': can't read .BTF.ext; binding will move no instruction\n",
+		/* libbpf will say what it makes of it; we touch nothing */
+		pr_debug("object '%s': can't read .BTF.ext; binding will leave programs as "
+			 "they are\n",
 			 obj_name);
 		s.refs->pins_unknown = true;
 		err = 0;
 	}
 	if (err)
 		goto err_out;
+	sort_pins(s.refs);
 	*out = s.refs;
 	return 0;
 
@@ -537,13 +554,7 @@ bool arena_insn_refs_names_arena(const struct arena_insn_refs *refs,
 bool arena_insn_refs_pinned(const struct arena_insn_refs *refs, const struct arena_insn_func *func,
 			    size_t idx)
 {
-	struct insn_at at = { func ? func->shndx : 0, func ? func->start + idx : 0 };
-	size_t i;
-
 	if (!refs || !func || refs->pins_unknown || idx >= func->cnt)
 		return true;
-	for (i = 0; i < refs->pin_cnt; i++)
-		if (refs->pins[i].shndx == at.shndx && refs->pins[i].insn == at.insn)
-			return true;
-	return false;
+	return has_pin(refs, func->shndx, func->start + idx);
 }

@@ -3,7 +3,8 @@
  * code does: raw_tp with a BPF_CORE_READ() of the syscall's registers,
  * tp_btf reading them through BTF, a tracepoint reading its CO-RE'd
  * context. None names the arena map. (fentry/fexit and kprobes don't
- * attach on this kernel: see tests/README of the corpus in test_foreign.c.)
+ * load or attach on the test kernel even through upstream libbpf: see
+ * test_foreign.c.)
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
