@@ -35,7 +35,8 @@ int raw_enter(struct bpf_raw_tracepoint_args *ctx)
 	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
 	unsigned long di = BPF_CORE_READ(regs, di);
 
-	if (ctx->args[1] != FOREIGN_NR_GETPGID || !from_runner())
+	/* only the runner's own calls: the count proves the read */
+	if (ctx->args[1] != FOREIGN_NR_GETPGID || di != FOREIGN_PGID_ARG || !from_runner())
 		return 0;
 	__sync_fetch_and_add(arena_deref(&out_raw_tp[0]), 1);
 	*arena_deref(&out_raw_tp[1]) = di;
@@ -47,7 +48,7 @@ int BPF_PROG(btf_enter, struct pt_regs *regs, long id)
 {
 	unsigned long di = regs->di, si = regs->si;
 
-	if (id != FOREIGN_NR_GETPRIORITY || !from_runner())
+	if (id != FOREIGN_NR_GETPRIORITY || di != FOREIGN_PRIO_WHICH || !from_runner())
 		return 0;
 	__sync_fetch_and_add(arena_deref(&out_tp_btf[0]), 1);
 	*arena_deref(&out_tp_btf[1]) = di;
@@ -60,7 +61,7 @@ int tp_getpgid(struct trace_event_raw_sys_enter *ctx)
 {
 	long pid = ctx->args[0];
 
-	if (!from_runner())
+	if (pid != FOREIGN_PGID_ARG || !from_runner())
 		return 0;
 	__sync_fetch_and_add(arena_deref(&out_tracepoint[0]), 1);
 	*arena_deref(&out_tracepoint[1]) = pid;
