@@ -395,7 +395,7 @@ static int attach_prog_logs(struct bpf_arena *a)
  */
 static void load_failure_explain(struct bpf_arena *a)
 {
-	char why[512];
+	char why[1024];
 	size_t i;
 
 	for (i = 0; i < a->log_cnt; i++) {

@@ -113,6 +113,11 @@ struct cap_info {
 #define JIT_SINCE "6.9"
 #define JIT_PATCH "arena-jit-x86-mem32"
 #endif
+/* No x86-64 kernel up to 6.18 JITs fetch-and/or/xor on arena memory
+ * (bpf_jit_supports_insn() refuses them).
+ */
+#define ATOMIC_FETCH_SINCE "none yet"
+#define ATOMIC_FETCH_PATCH "arena-atomics-fetch-x86"
 
 static const struct cap_info caps[__BPF_ARENA_CAP_CNT] = {
 	[BPF_ARENA_CAP_MAP_TYPE] = { "map_type", "the BPF arena map type (BPF_MAP_TYPE_ARENA)",
@@ -170,6 +175,12 @@ static const struct cap_info caps[__BPF_ARENA_CAP_CNT] = {
 	[BPF_ARENA_CAP_FAULT_REPORT] = { "fault_report",
 					 "arena faults reported on the program's BPF stderr stream",
 					 "6.18", "arena-fault-stream" },
+	[BPF_ARENA_CAP_ATOMIC_FETCH_AND] = { "atomic_fetch_and", "atomic fetch-and on arena memory",
+					     ATOMIC_FETCH_SINCE, ATOMIC_FETCH_PATCH },
+	[BPF_ARENA_CAP_ATOMIC_FETCH_OR] = { "atomic_fetch_or", "atomic fetch-or on arena memory",
+					    ATOMIC_FETCH_SINCE, ATOMIC_FETCH_PATCH },
+	[BPF_ARENA_CAP_ATOMIC_FETCH_XOR] = { "atomic_fetch_xor", "atomic fetch-xor on arena memory",
+					     ATOMIC_FETCH_SINCE, ATOMIC_FETCH_PATCH },
 };
 
 /* The atomics, each probed on its own: operation, operand, the memory's
@@ -191,6 +202,9 @@ static const struct atomic_probe {
 	{ BPF_ARENA_CAP_ATOMIC_AND, BPF_AND, 0xff00, 0xf0f0, 0xf000, false },
 	{ BPF_ARENA_CAP_ATOMIC_OR, BPF_OR, 0x0f, 0xf0, 0xff, false },
 	{ BPF_ARENA_CAP_ATOMIC_XOR, BPF_XOR, 0x0f, 0xff, 0xf0, false },
+	{ BPF_ARENA_CAP_ATOMIC_FETCH_AND, BPF_AND | BPF_FETCH, 0xff00, 0xf0f0, 0xf000, true },
+	{ BPF_ARENA_CAP_ATOMIC_FETCH_OR, BPF_OR | BPF_FETCH, 0x0f, 0xf0, 0xff, true },
+	{ BPF_ARENA_CAP_ATOMIC_FETCH_XOR, BPF_XOR | BPF_FETCH, 0x0f, 0xff, 0xf0, true },
 };
 
 /* bpf_stream_vprintk() was renamed bpf_stream_vprintk_impl() (same
@@ -1425,6 +1439,106 @@ static const struct {
 	{ "arg:arena", BPF_ARENA_CAP_ARG_ARENA },
 };
 
+/* The arena atomics the x86-64 JIT lacks, by the name the kernel's
+ * disassembler gives them in a verifier log ("r2 = atomic64_fetch_or(...)").
+ */
+static const struct {
+	const char *insn; /* in the log's instruction line */
+	const char *op; /* for people */
+	const char *builtin; /* what clang 20+ turns into the fetch form */
+	const char *helper; /* <bpf_arena/arena_util.h>'s non-fetching form */
+	enum bpf_arena_probe_cap cap;
+} fetch_atomics[] = {
+	{ "_fetch_and(", "fetch-and", "and", "arena_atomic_and", BPF_ARENA_CAP_ATOMIC_FETCH_AND },
+	{ "_fetch_or(", "fetch-or", "or", "arena_atomic_or", BPF_ARENA_CAP_ATOMIC_FETCH_OR },
+	{ "_fetch_xor(", "fetch-xor", "xor", "arena_atomic_xor", BPF_ARENA_CAP_ATOMIC_FETCH_XOR },
+};
+
+/* fetch-and/or/xor: explained by explain_atomic_refusal() or not at all */
+static bool is_fetch_bitop(enum bpf_arena_probe_cap cap)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(fetch_atomics); i++)
+		if (fetch_atomics[i].cap == cap)
+			return true;
+	return false;
+}
+
+/* The instruction line ("15: (db) r2 = atomic64_fetch_or(...)") nearest
+ * before @at in @log, copied into @out without its newline; NULL if none.
+ */
+static const char *insn_before(const char *log, const char *at, char *out, size_t len)
+{
+	const char *line, *end, *p;
+	size_t n;
+
+	for (end = at; end > log; end = line - 1) {
+		line = end;
+		while (line > log && line[-1] != '\n')
+			line--;
+		for (p = line; *p >= '0' && *p <= '9'; p++)
+			;
+		if (p > line && p[0] == ':' && p[1] == ' ' && p[2] == '(') {
+			n = strcspn(line, "\n");
+			snprintf(out, len, "%.*s", (int)n, line);
+			return out;
+		}
+		if (line == log)
+			break;
+	}
+	return NULL;
+}
+
+/* "BPF_ATOMIC stores into R2 arena is not allowed": the verifier refuses
+ * an atomic the JIT has no arena form of (bpf_jit_supports_insn()). On
+ * x86-64 those are fetch-and, fetch-or and fetch-xor, which clang 20+
+ * emits for (void)__sync_fetch_and_or() and the like even when the result
+ * is unused: say which one the log points at, why, and what to write.
+ */
+static int explain_atomic_refusal(const char *log, const struct bpf_arena_probe_result *r,
+				  char *buf, size_t len)
+{
+	const char *at = strstr(log, "BPF_ATOMIC stores into"), *insn;
+	char line[160];
+	size_t i;
+
+	if (!at)
+		return 0;
+	insn = insn_before(log, at, line, sizeof(line));
+	for (i = 0; i < ARRAY_SIZE(fetch_atomics); i++) {
+		if (r[fetch_atomics[i].cap].status == BPF_ARENA_PROBE_SUPPORTED)
+			continue;
+		if (insn && !strstr(insn, fetch_atomics[i].insn))
+			continue;
+		if (!insn) /* which one is unknown: say it of all three */
+			break;
+		snprintf(buf, len,
+			 "atomic %s on arena memory (insn %s): this kernel's JIT has no arena "
+			 "form of it (bpf-arena probe: %s %s; the x86-64 JIT has no arena "
+			 "fetch-and/or/xor), and clang 20 and later emit the fetch form for "
+			 "__sync_fetch_and_%s() even when its result is unused. Write "
+			 "(void)__atomic_fetch_%s(p, v, __ATOMIC_RELAXED), with the result "
+			 "unused, or %s() from <bpf_arena/arena_util.h>; for the old value, a "
+			 "compare-and-swap loop (arena_atomic_fetch_or() there shows how)",
+			 fetch_atomics[i].op, insn, r[fetch_atomics[i].cap].name,
+			 bpf_arena__probe_status_str(r[fetch_atomics[i].cap].status),
+			 fetch_atomics[i].builtin, fetch_atomics[i].builtin,
+			 fetch_atomics[i].helper);
+		return 1;
+	}
+	if (insn || i == ARRAY_SIZE(fetch_atomics))
+		return 0; /* an atomic this kernel has, or not one of these */
+	snprintf(buf, len,
+		 "an atomic the JIT has no arena form of: the x86-64 JIT has no arena "
+		 "fetch-and/or/xor (bpf-arena probe: atomic_fetch_and/or/xor), and clang 20 "
+		 "and later emit them for __sync_fetch_and_and/or/xor() even when the result "
+		 "is unused. Write (void)__atomic_fetch_or(p, v, __ATOMIC_RELAXED) and the "
+		 "like, with the result unused, or arena_atomic_or/and/xor() from "
+		 "<bpf_arena/arena_util.h>; for the old value, a compare-and-swap loop");
+	return 1;
+}
+
 int arena_probe_explain_prog(const char *verifier_log, char *buf, size_t len)
 {
 	struct bpf_arena_probe_result r[__BPF_ARENA_CAP_CNT];
@@ -1433,6 +1547,8 @@ int arena_probe_explain_prog(const char *verifier_log, char *buf, size_t len)
 
 	if (!verifier_log || bpf_arena__probe(r, __BPF_ARENA_CAP_CNT, NULL) < 0)
 		return 0;
+	if (explain_atomic_refusal(verifier_log, r, buf, len))
+		return 1;
 	for (i = 0; i < ARRAY_SIZE(refusals); i++) {
 		if (!strstr(verifier_log, refusals[i].words))
 			continue;
@@ -1440,7 +1556,8 @@ int arena_probe_explain_prog(const char *verifier_log, char *buf, size_t len)
 		/* atomics: name the first one this kernel lacks */
 		if (cap == BPF_ARENA_CAP_ATOMIC_ADD)
 			for (j = 0; j < ARRAY_SIZE(atomics); j++)
-				if (r[atomics[j].cap].status == BPF_ARENA_PROBE_MISSING) {
+				if (r[atomics[j].cap].status == BPF_ARENA_PROBE_MISSING &&
+				    !is_fetch_bitop(atomics[j].cap)) {
 					cap = atomics[j].cap;
 					break;
 				}
