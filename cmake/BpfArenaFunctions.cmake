@@ -11,7 +11,8 @@
 #       Sets <var> to the major version of <clang> (14, 19, 22, ...).
 #   bpf_arena_add_bpf_object(<target> SOURCE <x.bpf.c> OUTPUT <x.bpf.o>
 #       [CLANG <clang>] [INCLUDES <dir>...] [DEFINES <d>...] [DEPENDS <f>...])
-#       Compiles one BPF C file into an object, as target <target>.
+#       Compiles one BPF C file into an object, as target <target>, with
+#       the headers of the libbpf pkg-config found (LIBBPF_INCLUDE_DIRS).
 #   bpf_arena_vmlinux_h(<target> OUTPUT <vmlinux.h> [BTF <file>])
 #       Generates vmlinux.h from the running kernel's BTF (or <file>) with
 #       bpftool, as target <target>.
@@ -110,6 +111,12 @@ function(bpf_arena_add_bpf_object target)
 	endif()
 	get_filename_component(src ${ARG_SOURCE} ABSOLUTE)
 	set(incs -I${BPF_ARENA_INCLUDE_DIR})
+	# <bpf/bpf_helpers.h> & co. from the libbpf user space builds against
+	# (pkg-config's, set by this project and by find_package(BpfArena)), so
+	# both halves see one libbpf; empty when that is /usr/include.
+	foreach(dir ${LIBBPF_INCLUDE_DIRS})
+		list(APPEND incs -I${dir})
+	endforeach()
 	# <linux/bpf.h> and <linux/types.h> include <asm/types.h>, which Debian
 	# keeps in the multiarch directory clang -target bpf doesn't search.
 	if(CMAKE_LIBRARY_ARCHITECTURE AND EXISTS /usr/include/${CMAKE_LIBRARY_ARCHITECTURE}/asm)
