@@ -446,6 +446,9 @@ int bpf_arena__load(struct bpf_object *obj)
 		load_failure_explain(a);
 		goto err_out;
 	}
+	err = arena_map_global_data(obj);
+	if (err)
+		goto err_out;
 	a->loaded = true;
 	return 0;
 
