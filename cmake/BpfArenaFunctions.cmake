@@ -40,9 +40,11 @@ if(NOT DEFINED BPF_ARENA_INCLUDE_DIR)
 	set(BPF_ARENA_INCLUDE_DIR ${CMAKE_CURRENT_LIST_DIR}/../include)
 endif()
 
-set(BPF_ARENA_CLANG "" CACHE FILEPATH
-	"clang that compiles BPF arena programs (empty: the newest of clang-22 .. clang-14)")
-set(BPF_ARENA_CLANG_LEGACY "" CACHE FILEPATH
+# STRING, not FILEPATH: CMake would make a name given with -D ("clang-19")
+# a path relative to the build directory.
+set(BPF_ARENA_CLANG "" CACHE STRING
+	"clang that compiles BPF arena programs, a path or a name on PATH (empty: the newest of clang-22 .. clang-14)")
+set(BPF_ARENA_CLANG_LEGACY "" CACHE STRING
 	"clang 14 .. 18 for BPF arena programs built the inline-asm way (empty: the newest found)")
 
 function(bpf_arena_clang_major var clang)
@@ -95,8 +97,13 @@ function(bpf_arena_find_clang var)
 	endif()
 	bpf_arena_clang_major(major ${clang})
 	if(major LESS min OR major GREATER max)
+		if(max GREATER 100)
+			set(need "clang ${min} or later")
+		else()
+			set(need "clang ${min} .. ${max}")
+		endif()
 		message(FATAL_ERROR "bpf_arena: ${clang} (from ${from}) is clang ${major}; "
-			"this needs clang ${min}..${max}")
+			"this needs ${need}")
 	endif()
 	set(${var} ${clang} PARENT_SCOPE)
 endfunction()
