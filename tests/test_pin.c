@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Pinned arenas shared by separate processes: each writer and reader here is
+ * pin_helper, forked and exec'd, so nothing is shared but the kernel's arena
+ * and its pin. Every test pins under a directory of its own in /sys/fs/bpf
+ * (mounted when it isn't) and removes it at the end.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf_arena/bpf_arena_common.h>
+#include <bpf_arena/bpf_arena_reader.h>
+#include "test_helpers.h"
+#include "pin_store.h"
+
+#define BPFFS "/sys/fs/bpf"
+#define BPF_FS_MAGIC_ 0xcafe4a11
+
+static char root[256], pin[300], out_path[64], err_path[64];
+
+static void ensure_bpffs(void)
+{
+	struct statfs st;
+
+	if (!statfs(BPFFS, &st) && (unsigned long)st.f_type == BPF_FS_MAGIC_)
+		return;
+	cr_assert_eq(mount("bpf", BPFFS, "bpf", 0, NULL), 0, "mount -t bpf bpf %s: %s", BPFFS,
+		     strerror(errno));
+}
+
+static void setup(void)
+{
+	static int n;
+
+	test_require_arena_kernel();
+	ensure_bpffs();
+	snprintf(root, sizeof(root), BPFFS "/libbpf_arena_test_pin_%s_%d_%d", test_variant(),
+		 getpid(), n++);
+	snprintf(pin, sizeof(pin), "%s/arena", root);
+	cr_assert_eq(mkdir(root, 0700), 0, "mkdir %s: %s", root, strerror(errno));
+	snprintf(out_path, sizeof(out_path), "/tmp/test_pin_%d.out", getpid());
+	snprintf(err_path, sizeof(err_path), "/tmp/test_pin_%d.err", getpid());
+}
+
+/* Every pin a test makes lives in root. */
+static void teardown(void)
+{
+	static const char *const suffixes[] = { "", ".watch", ".loop", ".a", ".b" };
+	char path[96];
+	size_t i;
+
+	if (!root[0])
+		return;
+	unlink(pin);
+	rmdir(root);
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", out_path, suffixes[i]);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s%s", err_path, suffixes[i]);
+		unlink(path);
+	}
+	root[0] = '\0';
+}
+
+TestSuite(pin, .init = setup, .fini = teardown);
+
+static const char *helper_path(void)
+{
+	static char path[512];
+
+	snprintf(path, sizeof(path), PIN_HELPER_DIR "/pin_helper_%s", test_variant());
+	return path;
+}
+
+/* Start pin_helper with @argv (NULL-terminated, after the program name),
+ * its stdout and stderr into @out and @err.
+ */
+static pid_t spawn(const char *out, const char *err, const char **argv)
+{
+	const char *args[16] = { helper_path() };
+	pid_t pid;
+	int i;
+
+	for (i = 0; argv[i] && i < 14; i++)
+		args[i + 1] = argv[i];
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (!pid) {
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+			_exit(126);
+		execv(args[0], (char *const *)args);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Wait for @pid: its exit code, or 128 + the signal that killed it. */
+static int reap(pid_t pid, const char *err)
+{
+	int status;
+
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	if (WIFEXITED(status) && WEXITSTATUS(status) && err) {
+		char *text = test_read_file(err, NULL);
+
+		cr_log_warn("pin_helper %d exited %d: %s", pid, WEXITSTATUS(status),
+			    text ? text : "");
+		free(text);
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+#define HELPER(...)                                               \
+	({                                                        \
+		const char *argv_[] = { __VA_ARGS__, NULL };      \
+		reap(spawn(out_path, err_path, argv_), err_path); \
+	})
+
+#define HELPER_OK(...) cr_assert_eq(HELPER(__VA_ARGS__), 0, "pin_helper " #__VA_ARGS__)
+
+static void append(int run)
+{
+	char n[16];
+
+	snprintf(n, sizeof(n), "%d", run);
+	HELPER_OK("append", root, n);
+}
+
+static void read_runs(int runs)
+{
+	char n[16];
+
+	snprintf(n, sizeof(n), "%d", runs);
+	HELPER_OK("read", pin, n);
+	HELPER_OK("read-skel", pin, n);
+}
+
+/* The issue's scenario: three runs of one skeleton, each appending a node
+ * to a list whose head is an __arena global and checking every earlier
+ * run's node is there; then readers without programs see all three.
+ */
+Test(pin, three_runs_share_one_list)
+{
+	char *text;
+
+	append(1);
+	cr_assert_eq(access(pin, F_OK), 0, "the first run pinned nothing at %s", pin);
+	append(2);
+	append(3);
+	text = test_read_file(out_path, NULL);
+	cr_assert(text && strstr(text, "list: 1 2 3\n"), "last run printed: %s", text);
+	free(text);
+	read_runs(3);
+}
+
+static struct pin_globals *open_reader(struct bpf_arena_reader **r, bool read_only)
+{
+	LIBBPF_OPTS(bpf_arena_reader_opts, opts, .read_only = read_only);
+	struct pin_globals *g;
+	size_t sz = 0;
+
+	*r = bpf_arena_reader__open_pinned(pin, &opts);
+	cr_assert_not_null(*r, "reader on %s: %s", pin, strerror(errno));
+	g = bpf_arena_reader__find_global(*r, "g", &sz);
+	cr_assert_not_null(g);
+	cr_assert_eq(sz, sizeof(*g));
+	return g;
+}
+
+/* Walks the table with plain pointers: how many elements, and whether each
+ * key in [first, first + n) maps to ~key.
+ */
+static __u64 table_count(struct pin_globals *g)
+{
+	struct arena_htab_elem *e;
+	__u64 cnt = 0;
+	int b;
+
+	arena_htab_for_each_unlocked(e, b, &g->htab)
+		cnt++;
+	return cnt;
+}
+
+static void check_keys(struct pin_globals *g, __u64 first, __u64 n)
+{
+	__u64 k, v;
+
+	for (k = first; k < first + n; k++) {
+		cr_assert_eq(pin_table_peek(&g->htab, k, &v), 0, "key %llu missing",
+			     (unsigned long long)k);
+		cr_assert_eq(v, ~k);
+	}
+}
+
+/* A writer builds, exits; a reader walks the list and the table; the
+ * writer restarts and goes on where it was; the reader sees that too.
+ */
+Test(pin, writer_restarts_where_it_was)
+{
+	struct bpf_arena_reader *r;
+	struct pin_globals *g;
+
+	append(1);
+	HELPER_OK("insert", root, "1000", "300");
+	read_runs(1);
+	g = open_reader(&r, true);
+	cr_assert_eq(table_count(g), 301);
+	check_keys(g, 1000, 300);
+	bpf_arena_reader__close(r);
+
+	append(2); /* the heap, the list and the table are where run 1 left them */
+	HELPER_OK("insert", root, "5000", "300");
+	read_runs(2);
+	g = open_reader(&r, true);
+	cr_assert_eq(table_count(g), 602);
+	check_keys(g, 1000, 300);
+	check_keys(g, 5000, 300);
+	cr_assert_eq(g->counter, 600);
+	bpf_arena_reader__close(r);
+}
+
+Test(pin, incompatible_object_is_refused)
+{
+	char *text;
+
+	append(1);
+	HELPER_OK("other", root);
+	text = test_read_file(err_path, NULL);
+	cr_assert(text && strstr(text, "is not compatible with this object"), "stderr: %s", text);
+	cr_assert(strstr(text, "made by object 'pin_store'"), "stderr: %s", text);
+	cr_assert(strstr(text, "globals size: "), "stderr: %s", text);
+	free(text);
+	read_runs(1); /* untouched */
+	append(2);
+}
+
+/* A reader process holds the arena while a writer process appends. */
+Test(pin, reader_sees_live_updates)
+{
+	const char *wargv[] = { "watch", pin, "30", NULL };
+	const char *largv[] = { "writer-loop", root, "2", "30", NULL };
+	char wout[80], werr[80], lout[80], lerr[80], *text = NULL;
+	pid_t watcher, writer;
+	int i;
+
+	append(1);
+	snprintf(wout, sizeof(wout), "%s.watch", out_path);
+	snprintf(werr, sizeof(werr), "%s.watch", err_path);
+	snprintf(lout, sizeof(lout), "%s.loop", out_path);
+	snprintf(lerr, sizeof(lerr), "%s.loop", err_path);
+	watcher = spawn(wout, werr, wargv);
+	for (i = 0; i < 1000; i++) {
+		text = access(wout, F_OK) ? NULL : test_read_file(wout, NULL);
+		if (text && strstr(text, "ready"))
+			break;
+		free(text);
+		text = NULL;
+		usleep(10000);
+	}
+	cr_assert_not_null(text, "the watcher never got ready");
+	free(text);
+	writer = spawn(lout, lerr, largv);
+	cr_assert_eq(reap(writer, lerr), 0);
+	cr_assert_eq(reap(watcher, werr), 0);
+	text = test_read_file(wout, NULL);
+	cr_log_info("watcher: %s", text);
+	free(text);
+	unlink(wout);
+	unlink(werr);
+	unlink(lout);
+	unlink(lerr);
+	read_runs(30);
+}
+
+/* Two writer processes insert into one table at once. */
+Test(pin, concurrent_writers_lose_nothing)
+{
+	const char *a[] = { "insert", root, "100000", "4000", NULL };
+	const char *b[] = { "insert", root, "200000", "4000", NULL };
+	char aout[80], aerr[80], bout[80], berr[80];
+	struct bpf_arena_reader *r;
+	struct pin_globals *g;
+	pid_t pa, pb;
+
+	append(1);
+	snprintf(aout, sizeof(aout), "%s.a", out_path);
+	snprintf(aerr, sizeof(aerr), "%s.a", err_path);
+	snprintf(bout, sizeof(bout), "%s.b", out_path);
+	snprintf(berr, sizeof(berr), "%s.b", err_path);
+	pa = spawn(aout, aerr, a);
+	pb = spawn(bout, berr, b);
+	cr_assert_eq(reap(pa, aerr), 0);
+	cr_assert_eq(reap(pb, berr), 0);
+	unlink(aout);
+	unlink(aerr);
+	unlink(bout);
+	unlink(berr);
+
+	g = open_reader(&r, true);
+	cr_assert_eq(g->counter, 8000);
+	cr_assert_eq(table_count(g), 8001);
+	cr_assert_eq(g->htab.count, 8001);
+	check_keys(g, 100000, 4000);
+	check_keys(g, 200000, 4000);
+	bpf_arena_reader__close(r);
+	read_runs(1);
+}
+
+static __u32 map_id_of_pin(void)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int fd = bpf_obj_get(pin);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(bpf_obj_get_info_by_fd(fd, &info, &len), 0);
+	close(fd);
+	return info.id;
+}
+
+/* The pin path set after open, and an fd from the map id handed in with
+ * bpf_map__reuse_fd(): each process reserved its own address at open, so
+ * the arena's address is learnt at load. Then back to LIBBPF_PIN_BY_NAME.
+ */
+Test(pin, set_pin_path_and_reuse_fd)
+{
+	char id[16];
+
+	HELPER_OK("append-path", pin, "1");
+	HELPER_OK("append-path", pin, "2");
+	snprintf(id, sizeof(id), "%u", map_id_of_pin());
+	HELPER_OK("append-id", id, "3");
+	append(4);
+	read_runs(4);
+}
+
+static bool map_id_exists(__u32 id)
+{
+	int fd = bpf_map_get_fd_by_id(id);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/* The arena lives while pinned or held; a reader that crashes harms
+ * nothing; after the last unpin and close it is gone.
+ */
+Test(pin, lifetime)
+{
+	struct bpf_arena_reader *r;
+	struct pin_globals *g;
+	__u32 id;
+	int i;
+
+	append(1);
+	id = map_id_of_pin();
+	cr_assert_eq(HELPER("crash", pin), 128 + SIGABRT);
+	read_runs(1);
+	cr_assert(map_id_exists(id), "the pinned arena went away with nobody holding it");
+
+	g = open_reader(&r, false);
+	cr_assert_eq(unlink(pin), 0);
+	cr_assert(map_id_exists(id), "unpinned while a reader holds it: gone too early");
+	cr_assert_eq(g->runs, 1);
+	g->counter = 42; /* still memory of a live arena */
+	bpf_arena_reader__close(r);
+	for (i = 0; i < 500 && map_id_exists(id); i++)
+		usleep(10000);
+	cr_assert(!map_id_exists(id), "map id %u still exists after the last unpin and close", id);
+}
+
+/* A pin path outside a BPF filesystem says so. */
+Test(pin, not_a_bpf_filesystem)
+{
+	struct bpf_object *obj = bpf_arena__open_file(test_prog_path("pin_plain"), NULL);
+	int err;
+
+	cr_assert_not_null(obj);
+	cr_assert_eq(bpf_map__set_pin_path(bpf_object__find_map_by_name(obj, "arena"),
+					   "/tmp/libbpf_arena_test_pin_not_bpffs"),
+		     0);
+	test_capture_log_start();
+	err = bpf_arena__load(obj);
+	test_capture_log_stop();
+	cr_assert_eq(err, -EINVAL);
+	cr_assert(strstr(test_capture_log(), "/tmp is not a BPF filesystem"), "log: %s",
+		  test_capture_log());
+	bpf_arena__close(obj);
+}
+
+/* Something else at the arena's address: the reader names it. */
+Test(pin, address_clash_is_named)
+{
+	struct bpf_arena_reader *r;
+	char addr[32];
+	void *base;
+
+	append(1);
+	open_reader(&r, true);
+	base = bpf_arena_reader__base(r);
+	bpf_arena_reader__close(r);
+	cr_assert_eq(mmap(base, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+			  -1, 0),
+		     base);
+	test_capture_log_start();
+	r = bpf_arena_reader__open_pinned(pin, NULL);
+	test_capture_log_stop();
+	cr_assert_null(r);
+	cr_assert_eq(errno, EEXIST);
+	snprintf(addr, sizeof(addr), "0x%lx", (unsigned long)base);
+	cr_assert(strstr(test_capture_log(), addr) && strstr(test_capture_log(), "in use by"),
+		  "log: %s", test_capture_log());
+	munmap(base, 4096);
+}
