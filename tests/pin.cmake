@@ -4,6 +4,7 @@
 # so every process in a test is a real, separate one.
 
 set(BPF_ARENA_PIN_PROGS pin_store pin_plain pin_other)
+bpf_arena_test_progs(pin_small)
 bpf_arena_test_progs(${BPF_ARENA_PIN_PROGS})
 
 foreach(variant ${BPF_ARENA_TEST_VARIANTS})
@@ -26,7 +27,7 @@ endforeach()
 
 bpf_arena_add_test(test_pin
 	SOURCES test_pin.c test_helpers.c
-	PROGS ${BPF_ARENA_PIN_PROGS})
+	PROGS ${BPF_ARENA_PIN_PROGS} pin_small)
 target_compile_definitions(test_pin PRIVATE PIN_HELPER_DIR="${CMAKE_CURRENT_BINARY_DIR}")
 target_include_directories(test_pin PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/progs)
 foreach(variant ${BPF_ARENA_TEST_VARIANTS})

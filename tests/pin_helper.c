@@ -17,6 +17,12 @@
  *   insert ROOT FIRST N    insert keys FIRST..FIRST+N-1 (the concurrent writers)
  *   other ROOT             load the incompatible pin_other: must be refused
  *   crash PATH             reader that dies of SIGABRT holding the arena
+ *   small PIN OBJ HITS MOVE   pin_small.bpf.o with its pin path set after
+ *                          open: run hit, expect HITS; with MOVE 1 the
+ *                          object was planned for another address at open
+ *                          (a second open of it held the usual one)
+ *   moved-load PIN OBJ     the same move with any object: exit 0 if it
+ *                          loads, 3 if it is refused
  */
 #include <errno.h>
 #include <signal.h>
@@ -273,6 +279,55 @@ static int mode_crash(const char *path)
 	abort();
 }
 
+static int mode_small(const char *pin, const char *obj_path, __u64 hits, bool move)
+{
+	struct bpf_object *first = NULL, *obj;
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	struct bpf_arena *arena;
+	__u64 *h;
+	int ret = 1;
+
+	if (move) {
+		/* holds the address every process plans for this object, so
+		 * the next open plans another
+		 */
+		first = bpf_arena__open_file(obj_path, NULL);
+		if (!first)
+			FAILED("opening %s: %s\n", obj_path, strerror(errno));
+	}
+	obj = bpf_arena__open_file(obj_path, NULL);
+	bpf_arena__close(first);
+	if (!obj)
+		FAILED("opening %s: %s\n", obj_path, strerror(errno));
+	if (bpf_map__set_pin_path(bpf_object__find_map_by_name(obj, "arena"), pin) ||
+	    bpf_arena__load(obj)) {
+		fprintf(stderr, "pin_helper: loading %s: %s\n", obj_path, strerror(errno));
+		ret = 3;
+		goto out;
+	}
+	if (!hits) {
+		ret = 0;
+		goto out;
+	}
+	if (bpf_prog_test_run_opts(bpf_program__fd(bpf_object__find_program_by_name(obj, "hit")),
+				   &opts)) {
+		fprintf(stderr, "pin_helper: running hit: %s\n", strerror(errno));
+		goto out;
+	}
+	arena = bpf_arena__from_object(obj);
+	h = bpf_arena__find_global(arena, "hits", NULL);
+	if (!h || *h != hits) {
+		fprintf(stderr, "pin_helper: hits is %llu, expected %llu\n",
+			h ? (unsigned long long)*h : 0ULL, (unsigned long long)hits);
+		goto out;
+	}
+	printf("hits %llu at %p\n", (unsigned long long)*h, (void *)h);
+	ret = 0;
+out:
+	bpf_arena__close(obj);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -299,6 +354,10 @@ int main(int argc, char **argv)
 		return mode_insert(argv[2], a, b);
 	if (!strcmp(mode, "other") && argc == 3)
 		return mode_other(argv[2]);
+	if (!strcmp(mode, "small") && argc == 6)
+		return mode_small(argv[2], argv[3], b, argv[5][0] == '1');
+	if (!strcmp(mode, "moved-load") && argc == 4)
+		return mode_small(argv[2], argv[3], 0, true);
 	if (!strcmp(mode, "crash") && argc == 3)
 		return mode_crash(argv[2]);
 usage:
