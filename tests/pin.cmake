@@ -27,7 +27,7 @@ endforeach()
 
 bpf_arena_add_test(test_pin
 	SOURCES test_pin.c test_helpers.c
-	PROGS ${BPF_ARENA_PIN_PROGS} pin_small)
+	PROGS ${BPF_ARENA_PIN_PROGS} pin_small core_segv)
 target_compile_definitions(test_pin PRIVATE PIN_HELPER_DIR="${CMAKE_CURRENT_BINARY_DIR}")
 target_include_directories(test_pin PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/progs)
 foreach(variant ${BPF_ARENA_TEST_VARIANTS})

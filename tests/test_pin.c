@@ -529,3 +529,62 @@ Test(pin, reader_by_id_fd_and_object)
 	cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV, "status 0x%x", status);
 	read_runs(1);
 }
+
+/* BPF_F_SEGV_ON_FAULT: page 0 and the globals' pages are allocated by BPF,
+ * since a touch from user space would kill us; the header is readable by a
+ * reader process, and a second load finds the globals as the first left
+ * them.
+ */
+Test(pin, segv_on_fault_arena)
+{
+	struct bpf_object *obj;
+	int *zero, status;
+	pid_t pid;
+
+	obj = bpf_arena__open_file(test_prog_path("core_segv"), NULL);
+	cr_assert_not_null(obj);
+	cr_assert_eq(bpf_map__set_pin_path(bpf_object__find_map_by_name(obj, "arena"), pin), 0);
+	cr_assert_eq(bpf_arena__load(obj), 0, "%s", strerror(errno));
+	cr_assert_eq(test_run_prog(obj, "touch"), 0);
+	zero = bpf_arena__find_global(bpf_arena__from_object(obj), "segv_zero", NULL);
+	cr_assert_eq(*zero, 4242);
+	*zero = 77;
+	bpf_arena__close(obj);
+
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (!pid) {
+		struct bpf_arena_reader *r = bpf_arena_reader__open_pinned(pin, NULL);
+		int *z = r ? bpf_arena_reader__find_global(r, "segv_zero", NULL) : NULL;
+		int *i = r ? bpf_arena_reader__find_global(r, "segv_init", NULL) : NULL;
+
+		_exit(z && i && *z == 77 && *i == 31337 ? 0 : 1);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "reader status 0x%x", status);
+
+	obj = bpf_arena__open_file(test_prog_path("core_segv"), NULL);
+	cr_assert_not_null(obj);
+	cr_assert_eq(bpf_map__set_pin_path(bpf_object__find_map_by_name(obj, "arena"), pin), 0);
+	cr_assert_eq(bpf_arena__load(obj), 0, "%s", strerror(errno));
+	zero = bpf_arena__find_global(bpf_arena__from_object(obj), "segv_zero", NULL);
+	cr_assert_eq(*zero, 77, "the second load re-initialised the globals");
+	bpf_arena__close(obj);
+}
+
+/* Globals at offset 0 leave no room for the header: refused, saying why. */
+Test(pin, globals_at_zero_is_refused)
+{
+	LIBBPF_OPTS(bpf_arena_open_opts, opts, .globals_layout = BPF_ARENA_GLOBALS_AT_ZERO);
+	struct bpf_object *obj = bpf_arena__open_file(test_prog_path("pin_small"), &opts);
+
+	cr_assert_not_null(obj);
+	cr_assert_eq(bpf_map__set_pin_path(bpf_object__find_map_by_name(obj, "arena"), pin), 0);
+	test_capture_log_start();
+	cr_assert_eq(bpf_arena__load(obj), -EINVAL);
+	test_capture_log_stop();
+	cr_assert(strstr(test_capture_log(), "keeps its header in page 0"), "log: %s",
+		  test_capture_log());
+	cr_assert_neq(access(pin, F_OK), 0, "a refused load left a pin");
+	bpf_arena__close(obj);
+}
