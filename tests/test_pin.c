@@ -588,3 +588,19 @@ Test(pin, globals_at_zero_is_refused)
 	cr_assert_neq(access(pin, F_OK), 0, "a refused load left a pin");
 	bpf_arena__close(obj);
 }
+
+/* The pin's directory is made when missing, as libbpf does. */
+Test(pin, pin_directory_is_made)
+{
+	struct bpf_object *obj = bpf_arena__open_file(test_prog_path("pin_small"), NULL);
+	char dir[300], sub_pin[320];
+
+	snprintf(dir, sizeof(dir), "%s/sub", root);
+	snprintf(sub_pin, sizeof(sub_pin), "%s/arena", dir);
+	cr_assert_not_null(obj);
+	cr_assert_eq(bpf_map__set_pin_path(bpf_object__find_map_by_name(obj, "arena"), sub_pin), 0);
+	cr_assert_eq(bpf_arena__load(obj), 0, "%s", strerror(errno));
+	bpf_arena__close(obj);
+	cr_assert_eq(unlink(sub_pin), 0, "no pin at %s", sub_pin);
+	cr_assert_eq(rmdir(dir), 0);
+}

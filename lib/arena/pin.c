@@ -16,8 +16,8 @@
  *    second mmap(NULL) fails: nobody else can learn the address. So an
  *    arena this library pins or shares is always created with an explicit
  *    map_extra: the object's, or the range reserved at open for the
- *    globals (arena_reserve_range()), so bpf_map_info tells every process
- *    where it lives.
+ *    globals (arena_reserve_stable(), below), so bpf_map_info tells every
+ *    process where it lives.
  *
  *  - Where the globals are, how big they are and what types they have is
  *    known only to the object. It is recorded in a header (struct
@@ -29,8 +29,9 @@
  *    map would not be found from an id or an fd, and could be unpinned
  *    apart), and a reader maps the arena anyway. Page 0 because it is the
  *    one place fixed for every size and layout: with the default layout
- *    (globals at the end) it holds nothing else, and offset 0 is what a
- *    NULL arena pointer reaches, so no data structure keeps anything there.
+ *    (globals at the end) it holds nothing else, and being present from
+ *    the start it is never handed out by bpf_arena_alloc_pages(), so no
+ *    data structure lands on it.
  *    The cost: a BPF store through a NULL arena pointer lands in the
  *    header; a checksum catches that and the next open says so. The
  *    layout with globals at offset 0 can't have the header, and is refused
@@ -55,7 +56,10 @@
  *    found) and rewritten with bpf_program__set_insns(). libbpf 1.1 shows
  *    only entry programs, not subprograms of .text: when a reference lives
  *    in one, the count falls short and load says to use LIBBPF_PIN_BY_NAME
- *    or a fixed map_extra (with which the address never moves).
+ *    or a fixed map_extra (with which the address never moves). Rarely
+ *    needed: with map_extra 0 the address reserved at open depends only on
+ *    the arena's definition (arena_reserve_stable()), so every process that
+ *    opens the same object plans the address the first one created.
  *
  * Create: no pin yet. The arena is created with its map_extra, mapped,
  * page 0 and the globals' pages populated, the initial image copied in,
@@ -81,6 +85,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 #include <linux/bpf.h>
@@ -275,6 +280,29 @@ int arena_bpffs_check(const char *pin_path, const char *map_name)
 	return err;
 }
 
+/* As libbpf does before it pins: the pin's directory, one level, when it
+ * would be on a BPF filesystem.
+ */
+static int make_parent_dir(const char *pin_path, const char *map_name)
+{
+	char *copy = strdup(pin_path), *dir;
+	int err = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	dir = dirname(copy);
+	if (access(dir, F_OK) && errno == ENOENT) {
+		err = arena_bpffs_check(dir, map_name);
+		if (!err && mkdir(dir, 0700) && errno != EEXIST) {
+			err = -errno;
+			pr_warn("arena '%s': can't create %s for its pin: %s\n", map_name, dir,
+				strerror(-err));
+		}
+	}
+	free(copy);
+	return err;
+}
+
 int arena_fd_info(int fd, struct bpf_map_info *info, const char *what)
 {
 	__u32 len = sizeof(*info);
@@ -423,6 +451,10 @@ static int adopt(struct bpf_arena *a, int fd, const struct arena_map_def *def, c
 				"the kernel. Create shared arenas through libbpf_arena or with "
 				"map_extra set\n",
 				map_name, src);
+		else if (err == -EEXIST)
+			pr_warn("arena '%s' at %s lives at 0x%llx in every process that maps "
+				"it: this process must keep that range free\n",
+				map_name, src, (unsigned long long)addr);
 		return err;
 	}
 	if (a->mapping.reserved && a->mapping.reserved != a->mapping.addr) {
@@ -703,7 +735,9 @@ int arena_pin_load(struct bpf_arena *a, const struct arena_map_def *def)
 		if (err)
 			return err;
 	} else {
-		err = arena_bpffs_check(path, map_name);
+		err = make_parent_dir(path, map_name);
+		if (!err)
+			err = arena_bpffs_check(path, map_name);
 		if (err)
 			return err;
 		for (tries = 0;; tries++) {

@@ -166,8 +166,13 @@ static struct bpf_arena_reader *reader_open(int fd, const char *what,
 		goto err_out;
 	}
 	err = arena_mmap(&r->mapping, addr, info.name);
-	if (err)
+	if (err) {
+		if (err == -EEXIST)
+			pr_warn("%s lives at 0x%llx in every process that maps it: this process "
+				"must keep that range free (one reader per arena and process)\n",
+				what, (unsigned long long)addr);
 		goto err_out;
+	}
 	memcpy(&r->hdr, r->mapping.addr, sizeof(r->hdr));
 	err = arena_hdr_check(&r->hdr);
 	if (err == -EBADMSG) {
