@@ -349,14 +349,15 @@ Test(pin, set_pin_path_and_reuse_fd)
 	read_runs(4);
 }
 
+/* Whether the kernel still lists map @id (enumerating every map id). */
 static bool map_id_exists(__u32 id)
 {
-	int fd = bpf_map_get_fd_by_id(id);
+	__u32 next = 0;
 
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
+	while (!bpf_map_get_next_id(next, &next))
+		if (next == id)
+			return true;
+	return false;
 }
 
 /* The arena lives while pinned or held; a reader that crashes harms
@@ -603,4 +604,76 @@ Test(pin, pin_directory_is_made)
 	bpf_arena__close(obj);
 	cr_assert_eq(unlink(sub_pin), 0, "no pin at %s", sub_pin);
 	cr_assert_eq(rmdir(dir), 0);
+}
+
+/* An arena made without this library (plain bpf_map_create() with a
+ * map_extra) and handed in with bpf_map__reuse_fd(): empty, it is set up
+ * (globals, header) and works; one that holds data but no header is
+ * refused, since where its globals are is unknown.
+ */
+Test(pin, foreign_arena_fd)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, copts, .map_flags = BPF_ARENA_F_MMAPABLE,
+		    .map_extra = 0x6f0000000000ULL);
+	struct bpf_object *obj;
+	__u64 *hits;
+	char *p;
+	int fd;
+
+	fd = bpf_map_create(BPF_ARENA_MAP_TYPE, "foreign", 0, 0, 16, &copts);
+	cr_assert_geq(fd, 0, "%s", strerror(errno));
+	obj = bpf_arena__open_file(test_prog_path("pin_small"), NULL);
+	cr_assert_not_null(obj);
+	cr_assert_eq(bpf_map__reuse_fd(bpf_object__find_map_by_name(obj, "arena"), fd), 0);
+	cr_assert_eq(bpf_arena__load(obj), 0, "%s", strerror(errno));
+	cr_assert_eq(test_run_prog(obj, "hit"), 0);
+	cr_assert_eq(test_run_prog(obj, "hit"), 0);
+	hits = bpf_arena__find_global(bpf_arena__from_object(obj), "hits", NULL);
+	cr_assert_eq((unsigned long)bpf_arena__base(bpf_arena__from_object(obj)),
+		     0x6f0000000000ULL);
+	cr_assert_eq(*hits, 2);
+	bpf_arena__close(obj);
+	close(fd);
+
+	fd = bpf_map_create(BPF_ARENA_MAP_TYPE, "foreign", 0, 0, 16, &copts);
+	cr_assert_geq(fd, 0);
+	p = mmap((void *)0x6f0000000000ULL, 16 * 4096, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0);
+	cr_assert_eq(p, (void *)0x6f0000000000ULL);
+	p[100] = 1; /* somebody's data in page 0 */
+	munmap(p, 16 * 4096);
+	obj = bpf_arena__open_file(test_prog_path("pin_small"), NULL);
+	cr_assert_eq(bpf_map__reuse_fd(bpf_object__find_map_by_name(obj, "arena"), fd), 0);
+	test_capture_log_start();
+	cr_assert_eq(bpf_arena__load(obj), -EINVAL);
+	test_capture_log_stop();
+	cr_assert(strstr(test_capture_log(), "holds data but no libbpf_arena header"), "log: %s",
+		  test_capture_log());
+	bpf_arena__close(obj);
+	close(fd);
+}
+
+/* A store into page 0 (what a BPF store through a NULL arena pointer
+ * does) damages the header: the next load and reader say so.
+ */
+Test(pin, damaged_header_is_reported)
+{
+	struct bpf_arena_reader *r;
+	char *text;
+
+	append(1);
+	open_reader(&r, false);
+	((char *)bpf_arena_reader__base(r))[40] ^= 0x5a;
+	bpf_arena_reader__close(r);
+	cr_assert_neq(HELPER("append", root, "2"), 0);
+	text = test_read_file(err_path, NULL);
+	cr_assert(strstr(text, "its header (page 0) is damaged"), "stderr: %s", text);
+	free(text);
+	test_capture_log_start();
+	r = bpf_arena_reader__open_pinned(pin, NULL);
+	test_capture_log_stop();
+	cr_assert_not_null(r, "a reader still maps it");
+	cr_assert_null(bpf_arena_reader__globals(r, NULL));
+	cr_assert(strstr(test_capture_log(), "is damaged"), "log: %s", test_capture_log());
+	bpf_arena_reader__close(r);
 }
