@@ -12,11 +12,14 @@ pkgs=(
 	git # tests/test_kernel_patches.sh builds git trees
 )
 # Optional groups, asked for by name: "qemu" for the kernel-without-arenas
-# test, "bench" for plotting.
+# test, "bench" for plotting, "packaging" for the man page and Debian
+# package checks and the XDP example's veth test (man, groff, dpkg-shlibdeps,
+# ip).
 for extra in "$@"; do
 	case "$extra" in
 	qemu) pkgs+=(qemu-system-x86 busybox-static cpio xz-utils kmod) ;;
 	bench) pkgs+=(gnuplot-nox) ;;
+	packaging) pkgs+=(man-db groff-base dpkg-dev iproute2) ;;
 	*) echo "install-deps: unknown group '$extra'" >&2; exit 2 ;;
 	esac
 done

@@ -4,7 +4,7 @@
 # BPF programs); with CI=true a kernel test that can't run fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/install-deps.sh qemu
+./scripts/install-deps.sh qemu packaging
 jobs=$(nproc)
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
@@ -13,6 +13,9 @@ echo "== build (-Werror) and test"
 cmake -S . -B build -DBPF_ARENA_WERROR=ON >/dev/null
 cmake --build build -j"$jobs"
 (cd build && $sudo ctest --output-on-failure -j1)
+
+echo "== Debian packages: build, install, use from outside, remove"
+./scripts/test-packages.sh
 
 echo "== build with AddressSanitizer + UBSan and test again"
 cmake -S . -B build-sanitize -DBPF_ARENA_WERROR=ON -DBPF_ARENA_SANITIZE=ON \

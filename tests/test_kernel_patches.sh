@@ -60,9 +60,13 @@ git -C "$up" commit -q -m "base: a tree before arenas"
 base=$(git -C "$up" rev-parse HEAD)
 
 declare -A sha_of
-n_sig=0
+n_sig=0 n_subj=0 n_nosubj=0
 while IFS=$'\t' read -r id kind since commit subject probes path sig source; do
-	[ "$subject" = "-" ] && continue
+	if [ "$subject" = "-" ]; then
+		n_nosubj=$((n_nosubj + 1))
+		continue
+	fi
+	n_subj=$((n_subj + 1))
 	if [[ "$path" == *.* ]]; then f=$path; else f=$path/arena_sig.c; fi
 	if [ "$sig" != "-" ]; then
 		echo "/* $id: $sig */" >>"$up/$f"
@@ -95,17 +99,22 @@ expect_rc 1 "check --git-log: downstream lacks them" "$script" check "$down" --g
 expect_out "^arena-map +absent\(not-in-log\)" "check --git-log: absent from the log too"
 
 # ---- apply by subject (the manifest's ids are not in this remote) -------
+# Plus an entry with neither id nor subject, which apply must skip (every
+# entry of the real manifest has both now).
+cp "$kp/series.tsv" "$work/apply.tsv"
+printf 'test-unfindable\tfollow-up\t-\t-\t-\t-\tkernel/bpf/arena.c\t-\ttest\n' >>"$work/apply.tsv"
+n_skip=$((n_nosubj + 1))
 expect_rc 1 "apply: carries the series over, skips entries it can't find" \
-	"$script" apply "$down" --remote "$up" --ref main
+	"$script" apply "$down" --remote "$up" --ref main --manifest "$work/apply.tsv"
 expect_out "^apply arena-map: [0-9a-f]{12} bpf: Introduce bpf_arena\.$" "apply: arena-map by subject"
-expect_out "^skip  arena-big-offsets: " "apply: an entry with neither id nor subject is skipped"
-expect_out "^$n_sig applied, 2 skipped$" "apply: every entry with a subject applied"
+expect_out "^skip  test-unfindable: " "apply: an entry with neither id nor subject is skipped"
+expect_out "^$n_subj applied, $n_skip skipped$" "apply: every entry with a subject applied"
 expect_rc 0 "check after apply: everything with a signature is present" "$script" check "$down"
 git -C "$down" log -1 --format=%B | grep -q "cherry picked from commit" &&
 	ok "apply: commits are recorded with -x" || fail "apply: no -x trailer"
 expect_rc 1 "apply again: nothing left to apply but the unfindable" \
-	"$script" apply "$down" --remote "$up" --ref main
-expect_out "^0 applied, 2 skipped$" "apply again: idempotent"
+	"$script" apply "$down" --remote "$up" --ref main --manifest "$work/apply.tsv"
+expect_out "^0 applied, $n_skip skipped$" "apply again: idempotent"
 
 # ---- apply by id --------------------------------------------------------
 down2=$work/downstream-ids

@@ -5,11 +5,12 @@
  * wrote straight from the arena through skel->arena. Build the skeleton
  * with `bpf-arena gen skeleton events.bpf.o name events > events.skel.h`
  * (or bpf_arena_add_skeleton() in CMake) and link with -lbpf_arena -lbpf.
- * Run as root.
+ * Run as root. The tracepoint needs tracefs: mounted here when missing.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -17,6 +18,27 @@
 #include "events.skel.h"
 
 #define CALLS 5
+#define TRACEFS "/sys/kernel/tracing"
+
+/* libbpf finds a tracepoint's id in tracefs (or debugfs' tracing/). Many
+ * machines and containers don't mount it; libbpf then fails with a bare
+ * ENOENT. Mount it, or say exactly what to mount.
+ */
+static int ensure_tracefs(void)
+{
+	if (access(TRACEFS "/events", F_OK) == 0 ||
+	    access("/sys/kernel/debug/tracing/events", F_OK) == 0)
+		return 0;
+	if (mount("tracefs", TRACEFS, "tracefs", 0, NULL) == 0) {
+		printf("tracefs was not mounted: mounted it at " TRACEFS "\n");
+		return 0;
+	}
+	fprintf(stderr,
+		"events: tracefs is not mounted and mounting it failed (%s); as root run:\n"
+		"  mount -t tracefs tracefs " TRACEFS "\n",
+		strerror(errno));
+	return -ENOENT;
+}
 
 int main(void)
 {
@@ -24,6 +46,8 @@ int main(void)
 	__u64 i, n;
 	int err;
 
+	if (ensure_tracefs())
+		return 1;
 	skel = events__open();
 	if (!skel) {
 		fprintf(stderr, "events: open failed: %s\n", strerror(errno));

@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 #include <bpf/libbpf.h>
+#include <bpf_arena/bpf_arena_opts.h> /* BPF_ARENA_OPTS() */
 
 #ifdef __cplusplus
 extern "C" {

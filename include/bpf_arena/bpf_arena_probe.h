@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <bpf/libbpf_common.h> /* LIBBPF_OPTS() */
+#include <bpf_arena/bpf_arena_opts.h> /* BPF_ARENA_OPTS() */
 
 #ifdef __cplusplus
 extern "C" {
