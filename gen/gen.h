@@ -12,6 +12,8 @@
 int cmd_gen(int argc, char **argv);
 /* bpf-arena probe ... (cmd_probe.c, when built) */
 int cmd_probe(int argc, char **argv);
+/* bpf-arena inspect ... (cmd_inspect.c) */
+int cmd_inspect(int argc, char **argv);
 
 /* Whether @arg abbreviates @cmd ("skel" for "skeleton"), as in bpftool. */
 bool is_prefix(const char *arg, const char *cmd);

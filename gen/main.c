@@ -29,7 +29,7 @@ static void usage(FILE *f)
 		"Usage: %1$s [OPTIONS] OBJECT { COMMAND | help }\n"
 		"       %1$s version\n"
 		"\n"
-		"       OBJECT := { gen"
+		"       OBJECT := { gen | inspect"
 #ifdef BPF_ARENA_HAVE_PROBE
 		" | probe"
 #endif
@@ -98,6 +98,8 @@ int main(int argc, char **argv)
 		return print_version();
 	if (is_prefix(cmd, "gen"))
 		return cmd_gen(argc - i, argv + i);
+	if (is_prefix(cmd, "inspect"))
+		return cmd_inspect(argc - i, argv + i);
 #ifdef BPF_ARENA_HAVE_PROBE
 	if (is_prefix(cmd, "probe"))
 		return cmd_probe(argc - i, argv + i);

@@ -138,22 +138,22 @@ static int mode_append_plain(const char *path, __u32 id, __u64 run)
 
 static int mode_read(const char *path, __u64 runs)
 {
-	LIBBPF_OPTS(bpf_arena_reader_opts, ro, .read_only = true);
-	struct bpf_arena_reader *r = bpf_arena_reader__open_pinned(path, &ro);
+	LIBBPF_OPTS(bpf_arena_view_opts, ro, .read_only = true);
+	struct bpf_arena_view *r = bpf_arena_view__open_pinned(path, &ro);
 	struct pin_globals *g;
 	size_t sz = 0;
 	int ret;
 
 	if (!r)
 		FAILED("reader on %s: %s\n", path, strerror(errno));
-	g = bpf_arena_reader__find_global(r, "g", &sz);
-	if (!g || sz != sizeof(*g) || (void *)g != bpf_arena_reader__globals(r, NULL))
+	g = bpf_arena_view__find_global(r, "g", &sz);
+	if (!g || sz != sizeof(*g) || (void *)g != bpf_arena_view__globals(r, NULL))
 		FAILED("global g: %p, %zu bytes\n", (void *)g, sz);
-	if (strcmp(bpf_arena_reader__object_name(r), "pin_store") &&
-	    strcmp(bpf_arena_reader__object_name(r), "pin_plain"))
-		FAILED("made by '%s'?\n", bpf_arena_reader__object_name(r));
+	if (strcmp(bpf_arena_view__object_name(r), "pin_store") &&
+	    strcmp(bpf_arena_view__object_name(r), "pin_plain"))
+		FAILED("made by '%s'?\n", bpf_arena_view__object_name(r));
 	ret = check_state(g, runs);
-	bpf_arena_reader__close(r);
+	bpf_arena_view__close(r);
 	return ret;
 }
 
@@ -202,15 +202,15 @@ static double now(void)
 
 static int mode_watch(const char *path, __u64 target)
 {
-	LIBBPF_OPTS(bpf_arena_reader_opts, ro, .read_only = true);
-	struct bpf_arena_reader *r = bpf_arena_reader__open_pinned(path, &ro);
+	LIBBPF_OPTS(bpf_arena_view_opts, ro, .read_only = true);
+	struct bpf_arena_view *r = bpf_arena_view__open_pinned(path, &ro);
 	volatile struct pin_globals *g;
 	__u64 last = ~0ULL, seen = 0, v;
 	double end = now() + 30;
 
 	if (!r)
 		FAILED("reader on %s: %s\n", path, strerror(errno));
-	g = bpf_arena_reader__find_global(r, "g", NULL);
+	g = bpf_arena_view__find_global(r, "g", NULL);
 	if (!g)
 		FAILED("no global g\n");
 	/* tell the test we hold it */
@@ -227,7 +227,7 @@ static int mode_watch(const char *path, __u64 target)
 		usleep(1000);
 	}
 	printf("distinct %llu last %llu\n", (unsigned long long)seen, (unsigned long long)last);
-	bpf_arena_reader__close(r);
+	bpf_arena_view__close(r);
 	if (last < target)
 		FAILED("runs stayed at %llu, expected %llu\n", (unsigned long long)last,
 		       (unsigned long long)target);
@@ -270,7 +270,7 @@ static int mode_other(const char *root)
 
 static int mode_crash(const char *path)
 {
-	struct bpf_arena_reader *r = bpf_arena_reader__open_pinned(path, NULL);
+	struct bpf_arena_view *r = bpf_arena_view__open_pinned(path, NULL);
 
 	if (!r)
 		FAILED("reader on %s: %s\n", path, strerror(errno));

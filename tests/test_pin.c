@@ -21,7 +21,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf_arena/bpf_arena_common.h>
-#include <bpf_arena/bpf_arena_reader.h>
+#include <bpf_arena/bpf_arena_view.h>
 #include "test_helpers.h"
 #include "pin_store.h"
 
@@ -168,15 +168,15 @@ Test(pin, three_runs_share_one_list)
 	read_runs(3);
 }
 
-static struct pin_globals *open_reader(struct bpf_arena_reader **r, bool read_only)
+static struct pin_globals *open_reader(struct bpf_arena_view **r, bool read_only)
 {
-	LIBBPF_OPTS(bpf_arena_reader_opts, opts, .read_only = read_only);
+	LIBBPF_OPTS(bpf_arena_view_opts, opts, .read_only = read_only);
 	struct pin_globals *g;
 	size_t sz = 0;
 
-	*r = bpf_arena_reader__open_pinned(pin, &opts);
+	*r = bpf_arena_view__open_pinned(pin, &opts);
 	cr_assert_not_null(*r, "reader on %s: %s", pin, strerror(errno));
-	g = bpf_arena_reader__find_global(*r, "g", &sz);
+	g = bpf_arena_view__find_global(*r, "g", &sz);
 	cr_assert_not_null(g);
 	cr_assert_eq(sz, sizeof(*g));
 	return g;
@@ -212,7 +212,7 @@ static void check_keys(struct pin_globals *g, __u64 first, __u64 n)
  */
 Test(pin, writer_restarts_where_it_was)
 {
-	struct bpf_arena_reader *r;
+	struct bpf_arena_view *r;
 	struct pin_globals *g;
 
 	append(1);
@@ -221,7 +221,7 @@ Test(pin, writer_restarts_where_it_was)
 	g = open_reader(&r, true);
 	cr_assert_eq(table_count(g), 301);
 	check_keys(g, 1000, 300);
-	bpf_arena_reader__close(r);
+	bpf_arena_view__close(r);
 
 	append(2); /* the heap, the list and the table are where run 1 left them */
 	HELPER_OK("insert", root, "5000", "300");
@@ -231,7 +231,7 @@ Test(pin, writer_restarts_where_it_was)
 	check_keys(g, 1000, 300);
 	check_keys(g, 5000, 300);
 	cr_assert_eq(g->counter, 600);
-	bpf_arena_reader__close(r);
+	bpf_arena_view__close(r);
 }
 
 Test(pin, incompatible_object_is_refused)
@@ -293,7 +293,7 @@ Test(pin, concurrent_writers_lose_nothing)
 	const char *a[] = { "insert", root, "100000", "4000", NULL };
 	const char *b[] = { "insert", root, "200000", "4000", NULL };
 	char aout[80], aerr[80], bout[80], berr[80];
-	struct bpf_arena_reader *r;
+	struct bpf_arena_view *r;
 	struct pin_globals *g;
 	pid_t pa, pb;
 
@@ -317,7 +317,7 @@ Test(pin, concurrent_writers_lose_nothing)
 	cr_assert_eq(g->htab.count, 8001);
 	check_keys(g, 100000, 4000);
 	check_keys(g, 200000, 4000);
-	bpf_arena_reader__close(r);
+	bpf_arena_view__close(r);
 	read_runs(1);
 }
 
@@ -365,7 +365,7 @@ static bool map_id_exists(__u32 id)
  */
 Test(pin, lifetime)
 {
-	struct bpf_arena_reader *r;
+	struct bpf_arena_view *r;
 	struct pin_globals *g;
 	__u32 id;
 	int i;
@@ -381,7 +381,7 @@ Test(pin, lifetime)
 	cr_assert(map_id_exists(id), "unpinned while a reader holds it: gone too early");
 	cr_assert_eq(g->runs, 1);
 	g->counter = 42; /* still memory of a live arena */
-	bpf_arena_reader__close(r);
+	bpf_arena_view__close(r);
 	for (i = 0; i < 500 && map_id_exists(id); i++)
 		usleep(10000);
 	cr_assert(!map_id_exists(id), "map id %u still exists after the last unpin and close", id);
@@ -409,19 +409,19 @@ Test(pin, not_a_bpf_filesystem)
 /* Something else at the arena's address: the reader names it. */
 Test(pin, address_clash_is_named)
 {
-	struct bpf_arena_reader *r;
+	struct bpf_arena_view *r;
 	char addr[32];
 	void *base;
 
 	append(1);
 	open_reader(&r, true);
-	base = bpf_arena_reader__base(r);
-	bpf_arena_reader__close(r);
+	base = bpf_arena_view__base(r);
+	bpf_arena_view__close(r);
 	cr_assert_eq(mmap(base, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
 			  -1, 0),
 		     base);
 	test_capture_log_start();
-	r = bpf_arena_reader__open_pinned(pin, NULL);
+	r = bpf_arena_view__open_pinned(pin, NULL);
 	test_capture_log_stop();
 	cr_assert_null(r);
 	cr_assert_eq(errno, EEXIST);
@@ -463,49 +463,49 @@ Test(pin, reader_by_id_fd_and_object)
 	/* test_prog_path() returns a buffer of its own */
 	char *store = strdup(test_prog_path("pin_store")),
 	     *other = strdup(test_prog_path("pin_other"));
-	LIBBPF_OPTS(bpf_arena_reader_opts, opts, .object_path = store);
-	LIBBPF_OPTS(bpf_arena_reader_opts, wrong, .object_path = other);
-	struct bpf_arena_reader *r, *r2;
+	LIBBPF_OPTS(bpf_arena_view_opts, opts, .object_path = store);
+	LIBBPF_OPTS(bpf_arena_view_opts, wrong, .object_path = other);
+	struct bpf_arena_view *r, *r2;
 	struct pin_globals *g;
 	size_t sz = 0;
 	int fd, status;
 	pid_t pid;
 
 	append(1);
-	r = bpf_arena_reader__open_id(map_id_of_pin(), &opts);
+	r = bpf_arena_view__open_id(map_id_of_pin(), &opts);
 	cr_assert_not_null(r, "%s", strerror(errno));
-	cr_assert_not_null(bpf_arena_reader__btf(r));
-	g = bpf_arena_reader__find_global(r, "g", &sz);
+	cr_assert_not_null(bpf_arena_view__btf(r));
+	g = bpf_arena_view__find_global(r, "g", &sz);
 	cr_assert_eq(sz, sizeof(*g));
 	cr_assert_eq(g->runs, 1);
-	cr_assert_eq(bpf_arena_reader__page_cnt(r), 1024);
-	cr_assert_eq(bpf_arena_reader__size(r), 1024 * 4096);
-	cr_assert_eq((char *)g - (char *)bpf_arena_reader__base(r),
-		     (long)bpf_arena_reader__globals_offset(r));
-	cr_assert_str_eq(bpf_arena_reader__object_name(r), "pin_store");
-	cr_assert_null(bpf_arena_reader__find_global(r, "nope", NULL));
+	cr_assert_eq(bpf_arena_view__page_cnt(r), 1024);
+	cr_assert_eq(bpf_arena_view__size(r), 1024 * 4096);
+	cr_assert_eq((char *)g - (char *)bpf_arena_view__base(r),
+		     (long)bpf_arena_view__globals_offset(r));
+	cr_assert_str_eq(bpf_arena_view__object_name(r), "pin_store");
+	cr_assert_null(bpf_arena_view__find_global(r, "nope", NULL));
 	cr_assert_eq(errno, ENOENT);
 
 	/* another reader in this process would map it a second time */
-	fd = bpf_arena_reader__fd(r);
+	fd = bpf_arena_view__fd(r);
 	test_capture_log_start();
-	r2 = bpf_arena_reader__open_fd(fd, NULL);
+	r2 = bpf_arena_view__open_fd(fd, NULL);
 	test_capture_log_stop();
 	cr_assert_null(r2);
 	cr_assert_eq(errno, EEXIST);
 	fd = dup(fd);
-	bpf_arena_reader__close(r);
+	bpf_arena_view__close(r);
 
-	r = bpf_arena_reader__open_fd(fd, NULL);
+	r = bpf_arena_view__open_fd(fd, NULL);
 	cr_assert_not_null(r);
 	close(fd);
-	g = bpf_arena_reader__find_global(r, "g", NULL); /* from the header's table */
+	g = bpf_arena_view__find_global(r, "g", NULL); /* from the header's table */
 	cr_assert_not_null(g);
 	cr_assert_eq(g->runs, 1);
-	bpf_arena_reader__close(r);
+	bpf_arena_view__close(r);
 
 	test_capture_log_start();
-	r = bpf_arena_reader__open_pinned(pin, &wrong);
+	r = bpf_arena_view__open_pinned(pin, &wrong);
 	test_capture_log_stop();
 	cr_assert_null(r);
 	cr_assert(strstr(test_capture_log(), "are not the arena's"), "log: %s", test_capture_log());
@@ -516,9 +516,9 @@ Test(pin, reader_by_id_fd_and_object)
 	pid = fork();
 	cr_assert_geq(pid, 0);
 	if (!pid) {
-		LIBBPF_OPTS(bpf_arena_reader_opts, ro, .read_only = true);
-		struct bpf_arena_reader *rr = bpf_arena_reader__open_pinned(pin, &ro);
-		struct pin_globals *gg = rr ? bpf_arena_reader__find_global(rr, "g", NULL) : NULL;
+		LIBBPF_OPTS(bpf_arena_view_opts, ro, .read_only = true);
+		struct bpf_arena_view *rr = bpf_arena_view__open_pinned(pin, &ro);
+		struct pin_globals *gg = rr ? bpf_arena_view__find_global(rr, "g", NULL) : NULL;
 
 		if (!gg)
 			_exit(1);
@@ -555,9 +555,9 @@ Test(pin, segv_on_fault_arena)
 	pid = fork();
 	cr_assert_geq(pid, 0);
 	if (!pid) {
-		struct bpf_arena_reader *r = bpf_arena_reader__open_pinned(pin, NULL);
-		int *z = r ? bpf_arena_reader__find_global(r, "segv_zero", NULL) : NULL;
-		int *i = r ? bpf_arena_reader__find_global(r, "segv_init", NULL) : NULL;
+		struct bpf_arena_view *r = bpf_arena_view__open_pinned(pin, NULL);
+		int *z = r ? bpf_arena_view__find_global(r, "segv_zero", NULL) : NULL;
+		int *i = r ? bpf_arena_view__find_global(r, "segv_init", NULL) : NULL;
 
 		_exit(z && i && *z == 77 && *i == 31337 ? 0 : 1);
 	}
@@ -658,22 +658,22 @@ Test(pin, foreign_arena_fd)
  */
 Test(pin, damaged_header_is_reported)
 {
-	struct bpf_arena_reader *r;
+	struct bpf_arena_view *r;
 	char *text;
 
 	append(1);
 	open_reader(&r, false);
-	((char *)bpf_arena_reader__base(r))[40] ^= 0x5a;
-	bpf_arena_reader__close(r);
+	((char *)bpf_arena_view__base(r))[40] ^= 0x5a;
+	bpf_arena_view__close(r);
 	cr_assert_neq(HELPER("append", root, "2"), 0);
 	text = test_read_file(err_path, NULL);
 	cr_assert(strstr(text, "its header (page 0) is damaged"), "stderr: %s", text);
 	free(text);
 	test_capture_log_start();
-	r = bpf_arena_reader__open_pinned(pin, NULL);
+	r = bpf_arena_view__open_pinned(pin, NULL);
 	test_capture_log_stop();
 	cr_assert_not_null(r, "a reader still maps it");
-	cr_assert_null(bpf_arena_reader__globals(r, NULL));
+	cr_assert_null(bpf_arena_view__globals(r, NULL));
 	cr_assert(strstr(test_capture_log(), "is damaged"), "log: %s", test_capture_log());
-	bpf_arena_reader__close(r);
+	bpf_arena_view__close(r);
 }

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "insn_refs.h"
 #include "internal.h"
 #include "map_def.h"
 
@@ -360,6 +361,11 @@ int arena_elf_parse(const void *buf, size_t sz, const char *obj_name, struct are
 		if (err)
 			goto out;
 	}
+	/* before the rewrite drops relocations: binding needs all of them */
+	err = arena_insn_refs_scan(s.elf, s.image, sz, elf->has_arena_map ? elf->def.name : NULL,
+				   obj_name, &elf->insn_refs);
+	if (err)
+		goto out;
 	err = scan_all_relocs(&s, elf);
 	if (err)
 		goto out;
@@ -407,5 +413,6 @@ void arena_elf_free(struct arena_elf *elf)
 	free(elf->globals_init);
 	free(elf->refs);
 	free(elf->fixups);
+	arena_insn_refs_free(elf->insn_refs);
 	memset(elf, 0, sizeof(*elf));
 }

@@ -57,6 +57,7 @@
 #endif
 
 struct map_fixup;
+struct arena_insn_refs;
 
 /* One instruction that references an __arena global. */
 struct arena_ref {
@@ -91,6 +92,8 @@ struct arena_elf {
 
 	struct map_fixup *fixups; /* enum-typed map fields, see map_def.h */
 	size_t fixup_cnt;
+
+	struct arena_insn_refs *insn_refs; /* for binding, see insn_refs.h */
 };
 
 /* Parse @buf, validate it and record the arena map, globals and references;
@@ -132,10 +135,11 @@ int arena_populate(struct arena_mapping *m, size_t off, size_t len, bool segv_on
 		   const char *map_name);
 void arena_mapping_release(struct arena_mapping *m);
 
-/* prog_bind.c: make every loadable program of @obj reference the arena map
- * (fd @arena_fd) so the verifier associates the arena with it.
+/* prog_bind.c: make every loadable program of @obj that doesn't reference
+ * the arena map (fd @arena_fd) reference it, so the verifier associates the
+ * arena with it, moving nothing that @refs says is named by index.
  */
-int arena_bind_programs(struct bpf_object *obj, int arena_fd);
+int arena_bind_programs(struct bpf_object *obj, const struct arena_insn_refs *refs, int arena_fd);
 
 /* registry.c: the state behind each object opened through this library. */
 struct bpf_arena {

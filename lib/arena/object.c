@@ -356,7 +356,7 @@ static int load_arena(struct bpf_arena *a)
 		       a->elf.globals_sz);
 	}
 	if (!a->no_prog_bind) {
-		err = arena_bind_programs(a->obj, fd);
+		err = arena_bind_programs(a->obj, a->elf.insn_refs, fd);
 		if (err)
 			return err;
 	}

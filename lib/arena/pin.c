@@ -606,30 +606,43 @@ static int repatch_programs(struct bpf_arena *a, __u64 old_g, __u64 new_g, const
  * right. 4 GiB slots from 64 TiB (above ASan's shadow); the arena ends where
  * its slot ends, so it never crosses a 4 GiB boundary and, unless it is
  * 4 GiB big, doesn't start on one (where its first page's pointers would be
- * NULL to BPF). Taken: the kernel's choice, as before.
+ * NULL to BPF). A second open of the same object in one process finds that
+ * taken and goes right below it, in the same slot (the k-th open of an
+ * object in a process plans the same address everywhere, and arenas of one
+ * size share their upper half as the kernel's own placement would have
+ * them). Slot full: the kernel's choice, as before.
  */
 #define STABLE_BASE (64ULL << 40)
 #define STABLE_SLOTS 4096ULL
+#define STABLE_TRIES 64
 #define SZ_4G (1ULL << 32)
 
 int arena_reserve_stable(struct bpf_arena *a, size_t size)
 {
 	const struct arena_map_def *def = &a->elf.def;
-	__u64 h = fnv_str(FNV_OFFSET, def->name);
-	void *want, *p;
+	__u64 h = fnv_str(FNV_OFFSET, def->name), slot, start;
+	void *p;
+	int k;
 
 	h = fnv_u64(h, def->max_entries);
 	h = fnv_u64(h, a->elf.globals_sz);
-	want = (void *)(unsigned long)(STABLE_BASE + h % STABLE_SLOTS * SZ_4G + SZ_4G - size);
-	p = mmap(want, size, PROT_NONE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
-	if (p == want) {
-		a->mapping.reserved = p;
-		a->mapping.reserved_sz = size;
-		return 0;
+	slot = STABLE_BASE + h % STABLE_SLOTS * SZ_4G;
+	for (k = 0; k < STABLE_TRIES && (__u64)(k + 1) * size <= SZ_4G; k++) {
+		start = slot + SZ_4G - (__u64)(k + 1) * size;
+		if (start == slot && size != SZ_4G)
+			break;
+		p = mmap((void *)(unsigned long)start, size, PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+		if (p == (void *)(unsigned long)start) {
+			a->mapping.reserved = p;
+			a->mapping.reserved_sz = size;
+			return 0;
+		}
+		if (p != MAP_FAILED) {
+			munmap(p, size); /* a kernel without MAP_FIXED_NOREPLACE */
+			break;
+		}
 	}
-	if (p != MAP_FAILED)
-		munmap(p, size); /* a kernel without MAP_FIXED_NOREPLACE */
 	return arena_reserve_range(size, &a->mapping, def->name);
 }
 
@@ -775,7 +788,7 @@ int arena_pin_load(struct bpf_arena *a, const struct arena_map_def *def)
 	a->planned_addr = base;
 
 	if (!a->no_prog_bind) {
-		err = arena_bind_programs(a->obj, a->mapping.fd);
+		err = arena_bind_programs(a->obj, a->elf.insn_refs, a->mapping.fd);
 		if (err)
 			return err;
 	}

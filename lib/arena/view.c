@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Readers: map an arena another process made, from its pin, map id or fd,
+ * Views: map an arena another process made, from its pin, map id or fd,
  * and find its globals through the header its creator wrote (pin.c) or the
  * object file's BTF. No program is loaded, nothing in the arena is written.
  */
@@ -11,11 +11,11 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
-#include <bpf_arena/bpf_arena_reader.h>
+#include <bpf_arena/bpf_arena_view.h>
 
 #include "pin.h"
 
-struct bpf_arena_reader {
+struct bpf_arena_view {
 	struct arena_mapping mapping;
 	__u32 page_cnt;
 	bool has_hdr;
@@ -27,22 +27,21 @@ struct bpf_arena_reader {
 	char what[256]; /* "arena at <pin>", for messages */
 };
 
-static bool reader_opts_valid(const struct bpf_arena_reader_opts *opts)
+static bool reader_opts_valid(const struct bpf_arena_view_opts *opts)
 {
-	size_t known = offsetof(struct bpf_arena_reader_opts, bpf_arena_reader_opts__last_field) +
-		       sizeof(opts->bpf_arena_reader_opts__last_field);
+	size_t known = offsetof(struct bpf_arena_view_opts, bpf_arena_view_opts__last_field) +
+		       sizeof(opts->bpf_arena_view_opts__last_field);
 	size_t i;
 
 	if (!opts)
 		return true;
 	if (opts->sz < sizeof(opts->sz)) {
-		pr_warn("bpf_arena_reader_opts: sz %zu is too small; use LIBBPF_OPTS()\n",
-			opts->sz);
+		pr_warn("bpf_arena_view_opts: sz %zu is too small; use LIBBPF_OPTS()\n", opts->sz);
 		return false;
 	}
 	for (i = known; i < opts->sz; i++) {
 		if (((const char *)opts)[i]) {
-			pr_warn("bpf_arena_reader_opts: unknown non-zero fields (this library is "
+			pr_warn("bpf_arena_view_opts: unknown non-zero fields (this library is "
 				"older than the header you built with)\n");
 			return false;
 		}
@@ -50,13 +49,13 @@ static bool reader_opts_valid(const struct bpf_arena_reader_opts *opts)
 	return true;
 }
 
-#define ROPT(opts, field, dflt)                                                  \
-	((opts) && (opts)->sz >= offsetof(struct bpf_arena_reader_opts, field) + \
-					 sizeof((opts)->field)                   \
-		 ? (opts)->field                                                 \
+#define ROPT(opts, field, dflt)                                                \
+	((opts) && (opts)->sz >= offsetof(struct bpf_arena_view_opts, field) + \
+					 sizeof((opts)->field)                 \
+		 ? (opts)->field                                               \
 		 : (dflt))
 
-void bpf_arena_reader__close(struct bpf_arena_reader *r)
+void bpf_arena_view__close(struct bpf_arena_view *r)
 {
 	if (!r)
 		return;
@@ -71,12 +70,12 @@ void bpf_arena_reader__close(struct bpf_arena_reader *r)
  * DATASEC offsets libbpf fills in from the symbols, as it did for the
  * process that made the arena.
  */
-static int open_types(struct bpf_arena_reader *r, const struct bpf_arena_reader_opts *opts)
+static int open_types(struct bpf_arena_view *r, const struct bpf_arena_view_opts *opts)
 {
 	const char *path = ROPT(opts, object_path, NULL);
 	const void *buf = ROPT(opts, object_buf, NULL);
 	size_t sz = ROPT(opts, object_sz, 0);
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "arena_reader");
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "arena_view");
 	struct arena_hdr mine;
 	char *file = NULL;
 	int err;
@@ -104,7 +103,7 @@ static int open_types(struct bpf_arena_reader *r, const struct bpf_arena_reader_
 		buf = file;
 		sz = n;
 	}
-	err = arena_elf_parse(buf, sz, path ? path : "arena_reader", &r->elf);
+	err = arena_elf_parse(buf, sz, path ? path : "arena_view", &r->elf);
 	free(file);
 	if (err)
 		return err;
@@ -136,10 +135,10 @@ static int open_types(struct bpf_arena_reader *r, const struct bpf_arena_reader_
 }
 
 /* Takes @fd. */
-static struct bpf_arena_reader *reader_open(int fd, const char *what,
-					    const struct bpf_arena_reader_opts *opts)
+static struct bpf_arena_view *reader_open(int fd, const char *what,
+					  const struct bpf_arena_view_opts *opts)
 {
-	struct bpf_arena_reader *r;
+	struct bpf_arena_view *r;
 	struct bpf_map_info info;
 	__u64 addr;
 	int err;
@@ -160,7 +159,7 @@ static struct bpf_arena_reader *reader_open(int fd, const char *what,
 	addr = info.map_extra ? info.map_extra : ROPT(opts, addr, 0);
 	if (!addr) {
 		pr_warn("%s: the arena was created with map_extra 0, so the kernel doesn't tell "
-			"its address: pass it in bpf_arena_reader_opts.addr\n",
+			"its address: pass it in bpf_arena_view_opts.addr\n",
 			what);
 		err = -EINVAL;
 		goto err_out;
@@ -169,7 +168,7 @@ static struct bpf_arena_reader *reader_open(int fd, const char *what,
 	if (err) {
 		if (err == -EEXIST)
 			pr_warn("%s lives at 0x%llx in every process that maps it: this process "
-				"must keep that range free (one reader per arena and process)\n",
+				"must keep that range free (one view per arena and process)\n",
 				what, (unsigned long long)addr);
 		goto err_out;
 	}
@@ -191,12 +190,12 @@ static struct bpf_arena_reader *reader_open(int fd, const char *what,
 	return r;
 
 err_out:
-	bpf_arena_reader__close(r);
+	bpf_arena_view__close(r);
 	return arena_err_ptr(err);
 }
 
-struct bpf_arena_reader *bpf_arena_reader__open_pinned(const char *path,
-						       const struct bpf_arena_reader_opts *opts)
+struct bpf_arena_view *bpf_arena_view__open_pinned(const char *path,
+						   const struct bpf_arena_view_opts *opts)
 {
 	char what[256];
 	int fd, err;
@@ -215,8 +214,7 @@ struct bpf_arena_reader *bpf_arena_reader__open_pinned(const char *path,
 	return reader_open(fd, what, opts);
 }
 
-struct bpf_arena_reader *bpf_arena_reader__open_id(__u32 map_id,
-						   const struct bpf_arena_reader_opts *opts)
+struct bpf_arena_view *bpf_arena_view__open_id(__u32 map_id, const struct bpf_arena_view_opts *opts)
 {
 	char what[64];
 	int fd, err;
@@ -233,7 +231,7 @@ struct bpf_arena_reader *bpf_arena_reader__open_id(__u32 map_id,
 	return reader_open(fd, what, opts);
 }
 
-struct bpf_arena_reader *bpf_arena_reader__open_fd(int fd, const struct bpf_arena_reader_opts *opts)
+struct bpf_arena_view *bpf_arena_view__open_fd(int fd, const struct bpf_arena_view_opts *opts)
 {
 	char what[64];
 	int dup_fd;
@@ -247,27 +245,27 @@ struct bpf_arena_reader *bpf_arena_reader__open_fd(int fd, const struct bpf_aren
 	return reader_open(dup_fd, what, opts);
 }
 
-int bpf_arena_reader__fd(const struct bpf_arena_reader *r)
+int bpf_arena_view__fd(const struct bpf_arena_view *r)
 {
 	return r ? r->mapping.fd : arena_err(-EINVAL);
 }
 
-void *bpf_arena_reader__base(const struct bpf_arena_reader *r)
+void *bpf_arena_view__base(const struct bpf_arena_view *r)
 {
 	return r ? r->mapping.addr : arena_err_ptr(-EINVAL);
 }
 
-size_t bpf_arena_reader__size(const struct bpf_arena_reader *r)
+size_t bpf_arena_view__size(const struct bpf_arena_view *r)
 {
 	return r ? r->mapping.size : 0;
 }
 
-__u32 bpf_arena_reader__page_cnt(const struct bpf_arena_reader *r)
+__u32 bpf_arena_view__page_cnt(const struct bpf_arena_view *r)
 {
 	return r ? r->page_cnt : 0;
 }
 
-void *bpf_arena_reader__globals(const struct bpf_arena_reader *r, size_t *size)
+void *bpf_arena_view__globals(const struct bpf_arena_view *r, size_t *size)
 {
 	if (!r)
 		return arena_err_ptr(-EINVAL);
@@ -278,20 +276,19 @@ void *bpf_arena_reader__globals(const struct bpf_arena_reader *r, size_t *size)
 	return (char *)r->mapping.addr + r->hdr.globals_off;
 }
 
-size_t bpf_arena_reader__globals_offset(const struct bpf_arena_reader *r)
+size_t bpf_arena_view__globals_offset(const struct bpf_arena_view *r)
 {
 	return r && r->has_hdr ? r->hdr.globals_off : 0;
 }
 
-void *bpf_arena_reader__find_global(const struct bpf_arena_reader *r, const char *name,
-				    size_t *size)
+void *bpf_arena_view__find_global(const struct bpf_arena_view *r, const char *name, size_t *size)
 {
 	char *globals;
 	__u32 i;
 
 	if (!r || !name)
 		return arena_err_ptr(-EINVAL);
-	globals = bpf_arena_reader__globals(r, NULL);
+	globals = bpf_arena_view__globals(r, NULL);
 	if (!globals)
 		return NULL;
 	if (r->btf) {
@@ -327,14 +324,14 @@ void *bpf_arena_reader__find_global(const struct bpf_arena_reader *r, const char
 	return arena_err_ptr(-ENOENT);
 }
 
-const char *bpf_arena_reader__object_name(const struct bpf_arena_reader *r)
+const char *bpf_arena_view__object_name(const struct bpf_arena_view *r)
 {
 	if (!r)
 		return arena_err_ptr(-EINVAL);
 	return r->has_hdr ? r->hdr.obj_name : "";
 }
 
-const struct btf *bpf_arena_reader__btf(const struct bpf_arena_reader *r)
+const struct btf *bpf_arena_view__btf(const struct bpf_arena_view *r)
 {
 	if (!r)
 		return arena_err_ptr(-EINVAL);
