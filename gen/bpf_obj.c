@@ -285,7 +285,9 @@ static int layout_datasec(struct gen_obj *obj, const struct elf_info *ei, struct
 
 static int read_datasecs(struct gen_obj *obj, const struct elf_info *ei)
 {
-	int n = btf__type_cnt(obj->btf), id, i, err, nr = 0;
+	/* unsigned like libbpf's accessors (btf_vlen() is __u32 from 1.8) */
+	__u32 n = btf__type_cnt(obj->btf), id, i;
+	int err, nr = 0;
 
 	for (id = 1; id < n; id++)
 		if (btf_is_datasec(btf__type_by_id(obj->btf, id)))
@@ -351,7 +353,7 @@ static __u32 map_def_type(const struct btf *btf, __u32 type_id)
 {
 	const struct btf_type *t = btf__type_by_id(btf, type_id);
 	const struct btf_member *m;
-	int i;
+	__u32 i;
 
 	while (t && (btf_is_mod(t) || btf_is_typedef(t)))
 		t = btf__type_by_id(btf, t->type);

@@ -7,7 +7,10 @@ set -euo pipefail
 pkgs=(
 	build-essential cmake pkg-config
 	libbpf-dev libelf-dev zlib1g-dev bpftool
-	clang-19 llvm-19 lld-19 clang-14 llvm-14
+	# every compiler the tests build BPF programs with (14: inline-asm
+	# casts; 19 and 22: address spaces, 22 emitting fetch atomics), and
+	# llvm-objdump to check what they emit
+	clang-14 llvm-14 clang-19 llvm-19 lld-19 clang-22 llvm-22
 	libcriterion-dev
 	git # tests/test_kernel_patches.sh builds git trees
 )

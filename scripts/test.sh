@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what is missing, build with -Werror, and run every test; then the
-# same tests again under AddressSanitizer + UBSan. Needs root (the tests load
+# same against libbpf 1.5 (headers and library); then the 1.1 build's tests
+# again under AddressSanitizer + UBSan. Needs root (the tests load
 # BPF programs); with CI=true a kernel test that can't run fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,9 @@ echo "== build (-Werror) and test"
 cmake -S . -B build -DBPF_ARENA_WERROR=ON >/dev/null
 cmake --build build -j"$jobs"
 (cd build && $sudo ctest --output-on-failure -j1)
+
+# The same against libbpf 1.5's headers and library (trixie's source).
+./scripts/test-libbpf15.sh build-libbpf15 build/cache/libbpf-1.5
 
 echo "== Debian packages: build, install, use from outside, remove"
 ./scripts/test-packages.sh

@@ -46,3 +46,14 @@ add_custom_command(OUTPUT ${ds_check_out}.stamp
 	COMMENT "arena data-structure headers as C (gcc, clang)"
 	VERBATIM)
 add_custom_target(ds_headers_check ALL DEPENDS ${ds_check_out}.stamp)
+
+# What the headers' atomics compile to, on every compiler (disassembly).
+find_program(BPF_ARENA_OBJDUMP NAMES llvm-objdump-22 llvm-objdump-19 llvm-objdump llvm-objdump-14)
+if(BPF_ARENA_OBJDUMP)
+	add_test(NAME ds_atomics_disasm
+		COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/check_atomics.sh ${CMAKE_CURRENT_BINARY_DIR}/progs
+			${BPF_ARENA_OBJDUMP} ${BPF_ARENA_TEST_VARIANTS})
+	set_tests_properties(ds_atomics_disasm PROPERTIES LABELS no_sanitize)
+elseif("$ENV{CI}" STREQUAL "true")
+	message(FATAL_ERROR "tests: no llvm-objdump to check the headers' atomics (install llvm-19)")
+endif()

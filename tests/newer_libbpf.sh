@@ -40,7 +40,8 @@ case "$real" in
 *) echo "not a libbpf 1.4+ of ours: $real" >&2; exit 1 ;;
 esac
 
-for variant in clang19 clang14; do
+# The variants ctest built (tests/CMakeLists.txt), by default the first two.
+for variant in ${BPF_ARENA_TEST_VARIANTS:-clang19 clang14}; do
 	for t in test_core test_bad_input; do
 		echo "== $t ($variant) on $(basename "$real")"
 		BPF_ARENA_PROGS="$tests_dir/progs/$variant" "$tests_dir/$t" --jobs=1

@@ -42,3 +42,8 @@ set_tests_properties(kernel_patches PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77)
 if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/qemu/CMakeLists.txt)
 	add_subdirectory(qemu)
 endif()
+
+# Arena atomics the JIT lacks, refused and explained; the header's instead.
+bpf_arena_add_test(test_atomics
+	SOURCES test_atomics.c test_helpers.c
+	PROGS atomics_fetch)

@@ -51,6 +51,12 @@ find_program(BPF_ARENA_TEST_CLANG NAMES clang clang-19 clang-14 REQUIRED)
 find_program(BPF_ARENA_TEST_CLANGXX NAMES clang++ clang++-19 clang++-14 REQUIRED)
 find_program(BPF_ARENA_TEST_GCC NAMES gcc REQUIRED)
 find_program(BPF_ARENA_TEST_GXX NAMES g++ REQUIRED)
+# The variants as a C initializer: "clang22","clang19","clang14".
+set(skel_variants)
+foreach(variant ${BPF_ARENA_TEST_VARIANTS})
+	list(APPEND skel_variants "\"${variant}\"")
+endforeach()
+string(JOIN "," skel_variants ${skel_variants})
 add_executable(test_skel_tool test_skel_tool.c test_helpers.c)
 target_include_directories(test_skel_tool PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 target_link_libraries(test_skel_tool PRIVATE bpf_arena ${CRITERION_LIB})
@@ -64,7 +70,8 @@ target_compile_definitions(test_skel_tool PRIVATE
 	SKEL_CC="${BPF_ARENA_TEST_GCC}"
 	SKEL_CXX="${BPF_ARENA_TEST_GXX}"
 	SKEL_CLANG="${BPF_ARENA_TEST_CLANG}"
-	SKEL_CLANGXX="${BPF_ARENA_TEST_CLANGXX}")
+	SKEL_CLANGXX="${BPF_ARENA_TEST_CLANGXX}"
+	SKEL_VARIANTS=${skel_variants})
 add_dependencies(test_skel_tool bpf-arena skel_nobtf)
 foreach(variant ${BPF_ARENA_TEST_VARIANTS})
 	foreach(prog ${BPF_ARENA_SKEL_PROGS})

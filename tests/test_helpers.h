@@ -12,7 +12,7 @@
 
 /* Path of progs/<variant>/<name>.bpf.o for this run (BPF_ARENA_PROGS). */
 const char *test_prog_path(const char *name);
-/* "clang19" or "clang14": the compiler that built this run's objects. */
+/* "clang22", "clang19", "clang14": the compiler that built this run's objects. */
 const char *test_variant(void);
 
 /* Skip (or, with CI=true, fail) the current test unless we are root and the

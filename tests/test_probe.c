@@ -114,6 +114,36 @@ Test(probe, each_atomic_operation_changed_arena_memory)
 		assert_status(want[i].cap, BPF_ARENA_PROBE_SUPPORTED, want[i].evidence);
 }
 
+/* x86-64's JIT has no arena fetch-and/or/xor (6.18): each probe's program
+ * is refused, in the verifier's words. Elsewhere, a yes must come with the
+ * effect seen.
+ */
+Test(probe, fetch_and_or_xor_answer_by_their_effect_or_the_verifiers_words)
+{
+	static const struct {
+		enum bpf_arena_probe_cap cap;
+		const char *evidence;
+	} want[] = {
+		{ BPF_ARENA_CAP_ATOMIC_FETCH_AND, "0xf0f0 became 0xf000, old value fetched" },
+		{ BPF_ARENA_CAP_ATOMIC_FETCH_OR, "0xf0 became 0xff, old value fetched" },
+		{ BPF_ARENA_CAP_ATOMIC_FETCH_XOR, "0xff became 0xf0, old value fetched" },
+	};
+	size_t i;
+
+	probe_all(false);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+#if defined(__x86_64__)
+		assert_status(want[i].cap, BPF_ARENA_PROBE_MISSING,
+			      "BPF_ATOMIC stores into R6 arena is not allowed");
+#else
+		if (res[want[i].cap].status == BPF_ARENA_PROBE_SUPPORTED)
+			assert_status(want[i].cap, BPF_ARENA_PROBE_SUPPORTED, want[i].evidence);
+		else
+			assert_status(want[i].cap, BPF_ARENA_PROBE_MISSING, "BPF_ATOMIC");
+#endif
+	}
+}
+
 Test(probe, arg_arena_global_function_stores_through_its_argument)
 {
 	probe_all(false);

@@ -97,8 +97,9 @@ Test(probe_explain, refusals_of_what_the_kernel_has_are_not_blamed_on_it)
 	char msg[512] = "";
 
 	test_require_arena_kernel();
-	/* atomics and kfuncs are supported here: a log naming them is not ours */
-	cr_assert_eq(arena_probe_explain_prog("BPF_ATOMIC stores into R1 arena is not allowed\n",
+	/* add and the like are supported here: a refused one is not blamed on them */
+	cr_assert_eq(arena_probe_explain_prog("5: (db) lock *(u64 *)(r1 +0) += r2\n"
+					      "BPF_ATOMIC stores into R1 arena is not allowed\n",
 					      msg, sizeof(msg)),
 		     0, "%s", msg);
 	cr_assert_eq(arena_probe_explain_prog("R1 invalid mem access 'scalar'\n", msg, sizeof(msg)),
@@ -130,4 +131,44 @@ Test(probe_explain, without_cap_bpf_the_message_says_so)
 		_exit(unprivileged_explain());
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status 0x%x", status);
+}
+
+/* The verifier's log as 6.18 writes it for a fetch-or into the arena. */
+Test(probe_explain, a_refused_fetch_or_is_named_with_what_to_write_instead)
+{
+	struct bpf_arena_probe_result r;
+	char msg[1024] = "";
+
+	test_require_arena_kernel();
+	cr_assert_eq(bpf_arena__probe_cap(BPF_ARENA_CAP_ATOMIC_FETCH_OR, &r, NULL), 0);
+	if (r.status == BPF_ARENA_PROBE_SUPPORTED)
+		cr_skip_test("this JIT has an arena fetch-or");
+	cr_assert_eq(arena_probe_explain_prog("4: (b7) r2 = 15                       ; R2=15\n"
+					      "5: (db) r2 = atomic64_fetch_or((u64 *)(r1 +0), r2)\n"
+					      "BPF_ATOMIC stores into R1 arena is not allowed\n"
+					      "processed 8 insns (limit 1000000)\n",
+					      msg, sizeof(msg)),
+		     1);
+	cr_assert(strstr(msg, "atomic fetch-or on arena memory (insn 5: (db) r2 = "
+			      "atomic64_fetch_or((u64 *)(r1 +0), r2))"),
+		  "%s", msg);
+	cr_assert(strstr(msg, "atomic_fetch_or missing"), "%s", msg);
+	cr_assert(strstr(msg, "clang 20 and later"), "%s", msg);
+	cr_assert(strstr(msg, "(void)__atomic_fetch_or(p, v, __ATOMIC_RELAXED)"), "%s", msg);
+	cr_assert(strstr(msg, "arena_atomic_or()"), "%s", msg);
+}
+
+/* Without the instruction line (a log cut short), all three are named. */
+Test(probe_explain, a_refused_atomic_without_its_instruction_names_all_three)
+{
+	char msg[1024] = "";
+
+	test_require_arena_kernel();
+	if (bpf_arena__probe_cap(BPF_ARENA_CAP_ATOMIC_FETCH_AND, &(struct bpf_arena_probe_result){},
+				 NULL) == 0 &&
+	    arena_probe_explain_prog("BPF_ATOMIC stores into R2 arena is not allowed\n", msg,
+				     sizeof(msg)) == 0)
+		cr_skip_test("this JIT has the arena fetch-and/or/xor");
+	cr_assert(strstr(msg, "fetch-and/or/xor"), "%s", msg);
+	cr_assert(strstr(msg, "__ATOMIC_RELAXED"), "%s", msg);
 }

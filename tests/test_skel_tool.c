@@ -17,7 +17,8 @@
 
 #include "test_helpers.h"
 
-static const char *const variants[] = { "clang19", "clang14" };
+/* Each compiler that built the test programs (skeleton.cmake), newest first. */
+static const char *const variants[] = { SKEL_VARIANTS };
 static const char *const progs[] = { "skel_globals", "skel_subprog", "skel_firstcall",
 				     "skel_upstream" };
 
@@ -172,21 +173,21 @@ Test(skel_tool, bad_input_gets_an_error_and_no_header)
 	expect_refused(args, "not an ELF file");
 	snprintf(args, sizeof(args), "gen skeleton '%s'", SKEL_NOBTF_OBJ);
 	expect_refused(args, "no BTF");
-	snprintf(args, sizeof(args), "gen skeleton '%s/clang19/skel_globals.bpf.o' name 1abc",
-		 SKEL_PROGS_DIR);
+	snprintf(args, sizeof(args), "gen skeleton '%s/%s/skel_globals.bpf.o' name 1abc",
+		 SKEL_PROGS_DIR, variants[0]);
 	expect_refused(args, "not a C identifier");
-	snprintf(args, sizeof(args), "gen skeleton '%s/clang19/skel_globals.bpf.o' name a-b",
-		 SKEL_PROGS_DIR);
+	snprintf(args, sizeof(args), "gen skeleton '%s/%s/skel_globals.bpf.o' name a-b",
+		 SKEL_PROGS_DIR, variants[0]);
 	expect_refused(args, "not a C identifier");
-	snprintf(args, sizeof(args), "gen skeleton '%s/clang19/skel_globals.bpf.o' name struct",
-		 SKEL_PROGS_DIR);
+	snprintf(args, sizeof(args), "gen skeleton '%s/%s/skel_globals.bpf.o' name struct",
+		 SKEL_PROGS_DIR, variants[0]);
 	expect_refused(args, "not a C identifier");
-	snprintf(args, sizeof(args), "gen skeleton '%s/clang19/skel_globals.bpf.o' name ''",
-		 SKEL_PROGS_DIR);
+	snprintf(args, sizeof(args), "gen skeleton '%s/%s/skel_globals.bpf.o' name ''",
+		 SKEL_PROGS_DIR, variants[0]);
 	expect_refused(args, "not a C identifier");
 	expect_refused("gen skeleton /nonexistent/x.bpf.o", "cannot open");
-	snprintf(args, sizeof(args), "gen skeleton '%s/clang19/skel_globals.bpf.o' name a b",
-		 SKEL_PROGS_DIR);
+	snprintf(args, sizeof(args), "gen skeleton '%s/%s/skel_globals.bpf.o' name a b",
+		 SKEL_PROGS_DIR, variants[0]);
 	expect_refused(args, "unexpected arguments");
 	expect_refused("gen skeleton", "expected FILE");
 	expect_refused("gen frobnicate", "unknown command");

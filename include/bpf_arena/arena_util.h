@@ -26,13 +26,13 @@
  * structures here do one or the other, so a loop budget that runs out
  * never changes an answer.
  *
- * Atomics. clang 14 and 19 both emit BPF_ATOMIC instructions for the
- * __sync_* builtins and __atomic_exchange_n on 64-bit operands without
- * -mcpu=v3, and the 6.18 verifier accepts them on arena memory; 32-bit
- * atomics ("please use 64 bit version") and __atomic_store_n don't compile
- * with either one's default CPU, so every shared word here is a __u64 and a
- * release store is an exchange. The RMW forms are fully ordered on every
- * JIT, so no barrier is needed beside them.
+ * Atomics. clang 14, 19 and 22 emit BPF_ATOMIC instructions for the
+ * __sync_* and __atomic_* builtins on 64-bit operands without -mcpu=v3;
+ * 32-bit atomics ("please use 64 bit version") and __atomic_store_n don't
+ * compile with the default CPU, so every shared word here is a __u64 and a
+ * release store is an exchange. Which BPF_ATOMIC form comes out depends on
+ * the compiler, and the x86-64 JIT has arena forms of only some of them
+ * (see the arena_atomic_*() definitions below).
  *
  * memset. clang 19 turns neighbouring stores of one byte value into arena
  * memory (a->x = 0; a->y = 0;), byte-copy loops and struct copies into
@@ -234,21 +234,42 @@ static inline void arena_cpu_relax(int iter)
 #define ARENA_SLOW static inline
 #endif
 
-/* Atomics on 64-bit arena words, fully ordered. p is a dereferenceable
- * pointer: arena_deref() it first.
+/* Atomics on 64-bit arena words. p is a dereferenceable pointer:
+ * arena_deref() it first.
  *
- * The x86-64 JIT has no arena form of fetch-or, fetch-and or fetch-xor
- * (the verifier says "BPF_ATOMIC stores into R1 arena is not allowed"), and
- * clang rewrites an ordered load written as fetch-add of 0 into fetch-or of
- * 0. So: or/and without fetch are statements, the fetching forms are
- * compare-and-swap loops, and an ordered load is a compare-and-swap that
- * changes nothing.
+ * The x86-64 JIT has arena forms of add, and, or, xor (without fetch),
+ * xchg, cmpxchg and fetch-add, but none of fetch-and, fetch-or and
+ * fetch-xor: the verifier refuses those with "BPF_ATOMIC stores into R<n>
+ * arena is not allowed". Which form comes out of a builtin depends on the
+ * compiler (checked by disassembly with clang 14, 19 and 22):
+ *  - (void)__sync_fetch_and_or/and/xor(): the non-fetch form on clang 14
+ *    and 19, the fetch form on clang 20+ (LLVM emits the non-fetch form only
+ *    for a relaxed operation whose result is unused, since LLVM PR 107343).
+ *  - (void)__atomic_fetch_or/and/xor(p, v, __ATOMIC_RELAXED): the non-fetch
+ *    form on all three.
+ *  - __atomic_fetch_*() with any stronger order: the fetch form on 20+.
+ * So in BPF, or/and/xor are relaxed __atomic_fetch_*() statements whose
+ * result nobody can use. The JIT makes them a lock-prefixed instruction on
+ * x86-64 (fully ordered anyway); on JITs that follow the BPF memory model
+ * to the letter (arm64) they are atomic but relaxed, which is all the
+ * bitmap, their one user, promises. The fetching forms are compare-and-swap
+ * loops (arena_atomic_fetch_or/and below), and an ordered load is a
+ * compare-and-swap that changes nothing (clang rewrites fetch-add of 0 into
+ * fetch-or of 0). add, xchg and cmpxchg are fetching forms the JIT has, and
+ * fully ordered. In user space every one of them is fully ordered.
  */
 #define arena_atomic_cmpxchg(p, old, new) __sync_val_compare_and_swap((p), (old), (new))
 #define arena_atomic_xchg(p, v) __atomic_exchange_n((p), (v), __ATOMIC_SEQ_CST)
 #define arena_atomic_add(p, v) __sync_fetch_and_add((p), (v))
-#define arena_atomic_or(p, v) ((void)__sync_fetch_and_or((p), (v)))
-#define arena_atomic_and(p, v) ((void)__sync_fetch_and_and((p), (v)))
+#if BPF_ARENA_IN_BPF
+#define arena_atomic_or(p, v) ((void)__atomic_fetch_or((p), (v), __ATOMIC_RELAXED))
+#define arena_atomic_and(p, v) ((void)__atomic_fetch_and((p), (v), __ATOMIC_RELAXED))
+#define arena_atomic_xor(p, v) ((void)__atomic_fetch_xor((p), (v), __ATOMIC_RELAXED))
+#else
+#define arena_atomic_or(p, v) ((void)__atomic_fetch_or((p), (v), __ATOMIC_SEQ_CST))
+#define arena_atomic_and(p, v) ((void)__atomic_fetch_and((p), (v), __ATOMIC_SEQ_CST))
+#define arena_atomic_xor(p, v) ((void)__atomic_fetch_xor((p), (v), __ATOMIC_SEQ_CST))
+#endif
 #define arena_atomic_load(p) __sync_val_compare_and_swap((p), 0, 0)
 /* A plain load the compiler must not cache or merge. */
 #define arena_read_once(x) (*(volatile __typeof__(x) *)&(x))

@@ -83,8 +83,12 @@
 #define __arena_global __attribute__((section(".addr_space.1"), used))
 #endif
 
-/* A global function argument that is an arena pointer (kernel 6.9+). */
+/* A global function argument that is an arena pointer (kernel 6.9+).
+ * libbpf 1.4+'s <bpf/bpf_helpers.h> defines it the same way.
+ */
+#ifndef __arg_arena
 #define __arg_arena __attribute__((btf_decl_tag("arg:arena")))
+#endif
 
 #if BPF_ARENA_NATIVE
 /* clang emits the casts: nothing to do. */

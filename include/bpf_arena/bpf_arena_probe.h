@@ -59,6 +59,13 @@ enum bpf_arena_probe_cap {
 	BPF_ARENA_CAP_CAP_BPF, /* this process holds CAP_BPF (or CAP_SYS_ADMIN) */
 	BPF_ARENA_CAP_CAP_PERFMON, /* this process holds CAP_PERFMON (or CAP_SYS_ADMIN) */
 	BPF_ARENA_CAP_FAULT_REPORT, /* arena faults reported on the program's stderr stream */
+	/* The fetching and/or/xor on arena memory: the x86-64 JIT has none of
+	 * them (6.18), and clang 20+ emits them for (void)__sync_fetch_and_or()
+	 * and the like; <bpf_arena/arena_util.h>'s arena_atomic_or() & co. don't.
+	 */
+	BPF_ARENA_CAP_ATOMIC_FETCH_AND,
+	BPF_ARENA_CAP_ATOMIC_FETCH_OR,
+	BPF_ARENA_CAP_ATOMIC_FETCH_XOR,
 	__BPF_ARENA_CAP_CNT,
 };
 

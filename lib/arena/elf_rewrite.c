@@ -314,6 +314,29 @@ static int copy_globals(struct elf_scan *s, struct arena_elf *elf)
 	return 0;
 }
 
+/* libbpf has no use for .addr_space.1 in our image (the globals reach the
+ * arena through us, their relocations are gone), but libbpf < 1.4 says
+ * "elf: skipping unrecognized data section(N) .addr_space.1" at INFO, which
+ * the default print callback shows, on every open. It must keep the section
+ * by name all the same: libbpf sizes the DATASEC .addr_space.1 of BTF from
+ * the ELF section of that name. libbpf skips sections of type SHT_STRTAB
+ * without a word (ignore_elf_section(), 1.1 to HEAD) and finds a section's
+ * size by name whatever its type, so the image's copy of the section
+ * becomes a string table: same name, bytes and size, nothing to say.
+ * libbpf 1.4+ would otherwise know it as the arena's data, which it never
+ * gets to use with ours (internal.h).
+ */
+static void quiet_globals_section(struct elf_scan *s)
+{
+	Elf64_Shdr *sh;
+
+	if (!s->arena_shndx)
+		return;
+	sh = (Elf64_Shdr *)(s->image + s->shoff + (size_t)s->shentsize * s->arena_shndx);
+	if (sh->sh_type == SHT_PROGBITS)
+		sh->sh_type = SHT_STRTAB;
+}
+
 int arena_elf_parse(const void *buf, size_t sz, const char *obj_name, struct arena_elf *elf)
 {
 	struct elf_scan s = { .obj_name = obj_name, .sz = sz };
@@ -372,6 +395,7 @@ int arena_elf_parse(const void *buf, size_t sz, const char *obj_name, struct are
 	err = copy_globals(&s, elf);
 	if (err)
 		goto out;
+	quiet_globals_section(&s);
 
 	if ((elf->has_globals_sec || elf->ref_cnt) && !elf->has_arena_map) {
 		pr_warn("object '%s' has __arena globals (%zu bytes in %s) but no arena map: "

@@ -135,6 +135,11 @@ int arena_populate(struct arena_mapping *m, size_t off, size_t len, bool segv_on
 		   const char *map_name);
 void arena_mapping_release(struct arena_mapping *m);
 
+/* global_data.c: on libbpf < 1.5, map each loaded global data map over
+ * libbpf's copy, so that bpf_map__initial_value() is live (as on 1.5+).
+ */
+int arena_map_global_data(struct bpf_object *obj);
+
 /* prog_bind.c: make every loadable program of @obj that doesn't reference
  * the arena map (fd @arena_fd) reference it, so the verifier associates the
  * arena with it, moving nothing that @refs says is named by index.

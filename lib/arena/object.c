@@ -407,7 +407,7 @@ static int attach_prog_logs(struct bpf_arena *a)
  */
 static void load_failure_explain(struct bpf_arena *a)
 {
-	char why[512];
+	char why[1024];
 	size_t i;
 
 	for (i = 0; i < a->log_cnt; i++) {
@@ -458,6 +458,9 @@ int bpf_arena__load(struct bpf_object *obj)
 		load_failure_explain(a);
 		goto err_out;
 	}
+	err = arena_map_global_data(obj);
+	if (err)
+		goto err_out;
 	a->loaded = true;
 	return 0;
 

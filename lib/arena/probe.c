@@ -113,6 +113,11 @@ struct cap_info {
 #define JIT_SINCE "6.9"
 #define JIT_PATCH "arena-jit-x86-mem32"
 #endif
+/* No x86-64 kernel up to 6.18 JITs fetch-and/or/xor on arena memory
+ * (bpf_jit_supports_insn() refuses them).
+ */
+#define ATOMIC_FETCH_SINCE "none yet"
+#define ATOMIC_FETCH_PATCH "arena-atomics-fetch-x86"
 
 static const struct cap_info caps[__BPF_ARENA_CAP_CNT] = {
 	[BPF_ARENA_CAP_MAP_TYPE] = { "map_type", "the BPF arena map type (BPF_MAP_TYPE_ARENA)",
@@ -170,6 +175,12 @@ static const struct cap_info caps[__BPF_ARENA_CAP_CNT] = {
 	[BPF_ARENA_CAP_FAULT_REPORT] = { "fault_report",
 					 "arena faults reported on the program's BPF stderr stream",
 					 "6.18", "arena-fault-stream" },
+	[BPF_ARENA_CAP_ATOMIC_FETCH_AND] = { "atomic_fetch_and", "atomic fetch-and on arena memory",
+					     ATOMIC_FETCH_SINCE, ATOMIC_FETCH_PATCH },
+	[BPF_ARENA_CAP_ATOMIC_FETCH_OR] = { "atomic_fetch_or", "atomic fetch-or on arena memory",
+					    ATOMIC_FETCH_SINCE, ATOMIC_FETCH_PATCH },
+	[BPF_ARENA_CAP_ATOMIC_FETCH_XOR] = { "atomic_fetch_xor", "atomic fetch-xor on arena memory",
+					     ATOMIC_FETCH_SINCE, ATOMIC_FETCH_PATCH },
 };
 
 /* The atomics, each probed on its own: operation, operand, the memory's
@@ -191,6 +202,9 @@ static const struct atomic_probe {
 	{ BPF_ARENA_CAP_ATOMIC_AND, BPF_AND, 0xff00, 0xf0f0, 0xf000, false },
 	{ BPF_ARENA_CAP_ATOMIC_OR, BPF_OR, 0x0f, 0xf0, 0xff, false },
 	{ BPF_ARENA_CAP_ATOMIC_XOR, BPF_XOR, 0x0f, 0xff, 0xf0, false },
+	{ BPF_ARENA_CAP_ATOMIC_FETCH_AND, BPF_AND | BPF_FETCH, 0xff00, 0xf0f0, 0xf000, true },
+	{ BPF_ARENA_CAP_ATOMIC_FETCH_OR, BPF_OR | BPF_FETCH, 0x0f, 0xf0, 0xff, true },
+	{ BPF_ARENA_CAP_ATOMIC_FETCH_XOR, BPF_XOR | BPF_FETCH, 0x0f, 0xff, 0xf0, true },
 };
 
 /* bpf_stream_vprintk() was renamed bpf_stream_vprintk_impl() (same
@@ -1355,99 +1369,4 @@ BPF_ARENA_API const char *bpf_arena__probe_status_str(enum bpf_arena_probe_statu
 		return "missing";
 	}
 	return NULL;
-}
-
-/* ---- explanations for the loader ------------------------------------- */
-
-/* "this kernel lacks the BPF arena map type (BPF_MAP_TYPE_ARENA, upstream
- * Linux 6.9; kernel-patches/series.tsv entry 'arena-map'): <what was seen>"
- */
-static void explain_missing(const struct bpf_arena_probe_result *r, char *buf, size_t len)
-{
-	size_t l = strlen(r->desc);
-
-	if (l && r->desc[l - 1] == ')')
-		snprintf(buf, len,
-			 "this kernel lacks %.*s, upstream Linux %s; kernel-patches/series.tsv "
-			 "entry '%s'): %s",
-			 (int)(l - 1), r->desc, r->since, r->patch, r->reason);
-	else
-		snprintf(buf, len,
-			 "this kernel lacks %s (upstream Linux %s; kernel-patches/series.tsv "
-			 "entry '%s'): %s",
-			 r->desc, r->since, r->patch, r->reason);
-}
-
-int arena_probe_explain(char *buf, size_t len)
-{
-	struct bpf_arena_probe_result r[__BPF_ARENA_CAP_CNT];
-	size_t i;
-
-	if (bpf_arena__probe(r, __BPF_ARENA_CAP_CNT, NULL) < 0)
-		return 0;
-	for (i = 0; i < ARRAY_SIZE(needed_caps); i++) {
-		if (r[needed_caps[i]].status == BPF_ARENA_PROBE_MISSING) {
-			explain_missing(&r[needed_caps[i]], buf, len);
-			return 1;
-		}
-	}
-	if (r[BPF_ARENA_CAP_CAP_BPF].status == BPF_ARENA_PROBE_MISSING ||
-	    r[BPF_ARENA_CAP_CAP_PERFMON].status == BPF_ARENA_PROBE_MISSING) {
-		snprintf(buf, len,
-			 "this process lacks %s: arenas need CAP_BPF and CAP_PERFMON (run as "
-			 "root, or grant both)",
-			 r[BPF_ARENA_CAP_CAP_BPF].status == BPF_ARENA_PROBE_MISSING
-				 ? "CAP_BPF"
-				 : "CAP_PERFMON");
-		return 1;
-	}
-	if (r[BPF_ARENA_CAP_MAP_TYPE].status == BPF_ARENA_PROBE_UNKNOWN) {
-		snprintf(buf, len, "could not tell whether this kernel has BPF arenas: %s",
-			 r[BPF_ARENA_CAP_MAP_TYPE].reason);
-		return 1;
-	}
-	return 0;
-}
-
-/* Verifier (and libbpf) words that betray a missing capability. */
-static const struct {
-	const char *words;
-	enum bpf_arena_probe_cap cap;
-} refusals[] = {
-	{ "direct value offset of", BPF_ARENA_CAP_BIG_OFFSETS },
-	{ "sleepable kfunc bpf_arena_alloc_pages", BPF_ARENA_CAP_NONSLEEPABLE_ALLOC },
-	{ "sleepable kfunc bpf_arena_free_pages", BPF_ARENA_CAP_NONSLEEPABLE_ALLOC },
-	{ "bpf_arena_reserve_pages", BPF_ARENA_CAP_KFUNC_RESERVE_PAGES },
-	{ "bpf_arena_alloc_pages", BPF_ARENA_CAP_KFUNC_ALLOC_PAGES },
-	{ "bpf_arena_free_pages", BPF_ARENA_CAP_KFUNC_FREE_PAGES },
-	{ "BPF_ATOMIC", BPF_ARENA_CAP_ATOMIC_ADD },
-	{ "BPF_MOV uses reserved fields", BPF_ARENA_CAP_ADDR_SPACE_CAST },
-	{ "arg:arena", BPF_ARENA_CAP_ARG_ARENA },
-};
-
-int arena_probe_explain_prog(const char *verifier_log, char *buf, size_t len)
-{
-	struct bpf_arena_probe_result r[__BPF_ARENA_CAP_CNT];
-	enum bpf_arena_probe_cap cap;
-	size_t i, j;
-
-	if (!verifier_log || bpf_arena__probe(r, __BPF_ARENA_CAP_CNT, NULL) < 0)
-		return 0;
-	for (i = 0; i < ARRAY_SIZE(refusals); i++) {
-		if (!strstr(verifier_log, refusals[i].words))
-			continue;
-		cap = refusals[i].cap;
-		/* atomics: name the first one this kernel lacks */
-		if (cap == BPF_ARENA_CAP_ATOMIC_ADD)
-			for (j = 0; j < ARRAY_SIZE(atomics); j++)
-				if (r[atomics[j].cap].status == BPF_ARENA_PROBE_MISSING) {
-					cap = atomics[j].cap;
-					break;
-				}
-		if (r[cap].status != BPF_ARENA_PROBE_MISSING)
-			continue;
-		explain_missing(&r[cap], buf, len);
-		return 1;
-	}
-	return 0;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* What the loader asks the kernel feature probes (probe.c). */
+/* What the loader asks the kernel feature probes (probe.c, probe_explain.c). */
 #ifndef __BPF_ARENA_PROBE_H
 #define __BPF_ARENA_PROBE_H
 
