@@ -257,10 +257,10 @@ Test(bad_input, random_corruption_is_an_error_never_a_crash)
 	cr_assert_eq(test_count_maps(), maps);
 }
 
-/* An arena libbpf would swap for a pinned one at load is refused, before
- * anything is created (a file stands in for the pin: bpffs may be absent).
+/* A pin path outside a BPF filesystem is refused before anything is
+ * created, and says so (pinned arenas themselves: test_pin.c).
  */
-Test(bad_input, pinned_arena_is_refused)
+Test(bad_input, pin_outside_bpffs_is_refused)
 {
 	char pin[] = "/tmp/libbpf_arena_pin_XXXXXX";
 	int fds, maps, fd = mkstemp(pin);
@@ -274,8 +274,8 @@ Test(bad_input, pinned_arena_is_refused)
 	obj = bpf_arena__open_file(test_prog_path("core_globals"), NULL);
 	cr_assert(obj);
 	cr_assert_eq(bpf_map__set_pin_path(bpf_object__find_map_by_name(obj, "arena"), pin), 0);
-	cr_assert_eq(bpf_arena__load(obj), -EOPNOTSUPP);
-	expect_message("is pinned at");
+	cr_assert_eq(bpf_arena__load(obj), -EINVAL);
+	expect_message("is not a BPF filesystem");
 	bpf_arena__close(obj);
 	cr_assert_eq(test_count_fds(), fds);
 	cr_assert_eq(test_count_maps(), maps);

@@ -118,7 +118,7 @@ static void describe_range(unsigned long addr, size_t len, char *buf, size_t buf
 
 int arena_mmap(struct arena_mapping *m, __u64 addr, const char *map_name)
 {
-	const int prot = PROT_READ | PROT_WRITE;
+	const int prot = m->read_only ? PROT_READ : PROT_READ | PROT_WRITE;
 	void *want = (void *)(unsigned long)addr, *p;
 	char what[512];
 	int err;

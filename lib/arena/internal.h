@@ -115,6 +115,7 @@ struct arena_mapping {
 	size_t size;
 	void *reserved; /* a PROT_NONE reservation held since open */
 	size_t reserved_sz;
+	bool read_only; /* map it PROT_READ (readers, reader.c) */
 };
 
 /* Reserve @size bytes of address space whose range doesn't cross a 4 GiB
@@ -166,6 +167,11 @@ struct bpf_arena {
 	bool caller_logs; /* the caller set a kernel_log_buf at open */
 	bool loaded;
 	bool load_failed;
+	/* pin.c: the arena existed before us (a pin, a preset fd): its
+	 * globals are live state, never initialised here
+	 */
+	bool shared;
+	char *pin_made; /* the pin this load created, removed if load fails */
 	struct bpf_arena *next;
 };
 

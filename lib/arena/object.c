@@ -13,6 +13,7 @@
 
 #include "internal.h"
 #include "map_def.h"
+#include "pin.h"
 #include "probe.h"
 
 /* Per program; the verifier keeps a log's tail, where the reason is.
@@ -79,7 +80,7 @@ static int plan_globals(struct bpf_arena *a, const char *obj_name)
 	if (def->map_extra) {
 		base = def->map_extra;
 	} else {
-		err = arena_reserve_range(size, &a->mapping, def->name);
+		err = arena_reserve_stable(a, size);
 		if (err)
 			return err;
 		base = (unsigned long)a->mapping.reserved;
@@ -97,6 +98,7 @@ static void arena_free(struct bpf_arena *a)
 		return;
 	arena_mapping_release(&a->mapping);
 	arena_elf_free(&a->elf);
+	free(a->pin_made);
 	while (a->log_cnt)
 		free(a->logs[--a->log_cnt].buf);
 	free(a->logs);
@@ -136,7 +138,7 @@ static struct bpf_object *open_image(const void *buf, size_t sz, const char *def
 	struct bpf_object_open_opts obj_opts = { .sz = sizeof(obj_opts) };
 	struct bpf_arena *a;
 	const char *name;
-	int err;
+	int err, attempt;
 
 	if (!opts_valid(opts))
 		return arena_err_ptr(-EINVAL);
@@ -177,23 +179,38 @@ static struct bpf_object *open_image(const void *buf, size_t sz, const char *def
 			goto err_out;
 	}
 
-	a->obj = bpf_object__open_mem(a->elf.image, a->elf.image_sz, &obj_opts);
-	if (!a->obj) {
-		err = -errno;
-		pr_warn("object '%s': libbpf could not open it after the arena rewrite: %s\n", name,
-			strerror(-err));
-		goto err_out;
-	}
-	err = arena_map_def_apply_fixups(a->obj, &a->elf);
-	if (err)
-		goto err_out;
-	if (a->elf.has_arena_map) {
+	/* Twice at most: when the arena is pinned already (LIBBPF_PIN_BY_NAME)
+	 * somewhere else than planned, the image is re-patched for its address.
+	 */
+	for (attempt = 0;; attempt++) {
+		a->obj = bpf_object__open_mem(a->elf.image, a->elf.image_sz, &obj_opts);
+		if (!a->obj) {
+			err = -errno;
+			pr_warn("object '%s': libbpf could not open it after the arena rewrite: %s\n",
+				name, strerror(-err));
+			goto err_out;
+		}
+		err = arena_map_def_apply_fixups(a->obj, &a->elf);
+		if (err)
+			goto err_out;
+		if (!a->elf.has_arena_map)
+			break;
 		a->map = bpf_object__find_map_by_name(a->obj, a->elf.def.name);
 		if (!a->map) {
 			pr_warn("object '%s': libbpf lost arena map '%s'\n", name, a->elf.def.name);
 			err = -ENOENT;
 			goto err_out;
 		}
+		if (attempt)
+			break;
+		err = arena_pin_open(a);
+		if (err < 0)
+			goto err_out;
+		if (!err)
+			break;
+		bpf_object__close(a->obj);
+		a->obj = NULL;
+		a->map = NULL;
 	}
 	arena_registry_add(a);
 	return a->obj;
@@ -296,6 +313,12 @@ static int load_arena(struct bpf_arena *a)
 	__u64 addr;
 	int err, fd;
 
+	if (a->mapping.addr || bpf_map__fd(a->map) >= 0) {
+		/* an existing arena (a pin found at open, bpf_map__reuse_fd()):
+		 * checked against the object as it was opened
+		 */
+		return arena_pin_load(a, &a->elf.def);
+	}
 	current_def(a, &def);
 	err = arena_map_def_validate(&def, a->elf.globals_sz, obj_name);
 	if (err)
@@ -311,19 +334,8 @@ static int load_arena(struct bpf_arena *a)
 			def.name);
 		return -EINVAL;
 	}
-	if (bpf_map__pin_path(a->map) && access(bpf_map__pin_path(a->map), F_OK) == 0) {
-		/* libbpf would swap our arena for the pinned one at load */
-		pr_warn("arena '%s' is pinned at %s: reusing an existing arena is not "
-			"supported; unpin it or don't set a pin path before load\n",
-			def.name, bpf_map__pin_path(a->map));
-		return -EOPNOTSUPP;
-	}
-	if (bpf_map__fd(a->map) >= 0) {
-		pr_warn("arena '%s' has a preset fd (bpf_map__reuse_fd() or a pin): reusing an "
-			"existing arena is not supported; let bpf_arena__load() create it\n",
-			def.name);
-		return -EOPNOTSUPP;
-	}
+	if (bpf_map__pin_path(a->map))
+		return arena_pin_load(a, &def); /* create and pin, or reuse */
 
 	fd = arena_create_map(&def, def.name);
 	if (fd < 0)
@@ -455,6 +467,7 @@ int bpf_arena__load(struct bpf_object *obj)
 err_out:
 	/* libbpf keeps its own dup of the fd until close; ours goes now. */
 	a->load_failed = true;
+	arena_pin_undo(a);
 	arena_mapping_release(&a->mapping);
 	return arena_err(err < 0 ? err : -EINVAL);
 }
