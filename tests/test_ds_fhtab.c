@@ -53,7 +53,10 @@ static void make_op(struct ds_op *op, __u64 *seed)
 
 	op->key = rnd(seed) % KEYS;
 	op->value = rnd(seed);
-	op->op = r < 35 ? DS_OP_INSERT : r < 55 ? DS_OP_DELETE : r < 85 ? DS_OP_LOOKUP : DS_OP_UPDATE;
+	op->op = r < 35	  ? DS_OP_INSERT
+		 : r < 55 ? DS_OP_DELETE
+		 : r < 85 ? DS_OP_LOOKUP
+			  : DS_OP_UPDATE;
 }
 
 static void model_apply(struct model *m, const struct ds_op *op, __s64 *ret, __u64 *out)
@@ -145,14 +148,14 @@ static void random_ops(struct ds_fhtab_globals *g, int bpf_share, batch_fn run, 
 
 			model_apply(m, &g->ops[i], &ret, &out);
 			if (g->ops[i].ret != ret || g->ops[i].out != out)
-				cr_assert_fail("op %llu (%s, kind %llu, key %llu): got %lld/%llu, "
-					       "model says %lld/%llu",
-					       (unsigned long long)(done + i), in_bpf ? "BPF" : "user",
-					       (unsigned long long)g->ops[i].op,
-					       (unsigned long long)g->ops[i].key,
-					       (long long)g->ops[i].ret,
-					       (unsigned long long)g->ops[i].out, (long long)ret,
-					       (unsigned long long)out);
+				cr_assert_fail(
+					"op %llu (%s, kind %llu, key %llu): got %lld/%llu, "
+					"model says %lld/%llu",
+					(unsigned long long)(done + i), in_bpf ? "BPF" : "user",
+					(unsigned long long)g->ops[i].op,
+					(unsigned long long)g->ops[i].key, (long long)g->ops[i].ret,
+					(unsigned long long)g->ops[i].out, (long long)ret,
+					(unsigned long long)out);
 		}
 		done += n;
 	}
@@ -315,8 +318,7 @@ Test(ds_fhtab, answers_are_right_after_the_loop_budget_is_spent)
 
 	ds_run(obj, "fhtab_init");
 	ds_run(obj, "after_budget");
-	cr_assert_gt(g->spins, 10000, "%llu may_goto iterations",
-		     (unsigned long long)g->spins);
+	cr_assert_gt(g->spins, 10000, "%llu may_goto iterations", (unsigned long long)g->spins);
 	cr_assert_eq(arena_fhtab_count(&g->htab), 0);
 	bpf_arena__close(obj);
 }
@@ -388,7 +390,9 @@ Test(ds_fhtab, readers_on_two_cpus_of_bpf_and_a_user_thread_never_see_torn_reuse
 	ds_run(obj, "fc_init");
 	atomic_store(&stop, false);
 	for (i = 0; i < DS_FC_ACTORS; i++) {
-		t[i] = (struct actor_thread){ .obj = obj, .g = g, .actor = i, .cpu = i < 2 ? i : -1 };
+		t[i] = (struct actor_thread){
+			.obj = obj, .g = g, .actor = i, .cpu = i < 2 ? i : -1
+		};
 		g->actor[i].rnd = 0x1234567ULL * (i + 1);
 		cr_assert_eq(pthread_create(&th[i], NULL, i < 2 ? bpf_actor : user_actor, &t[i]),
 			     0);
@@ -411,9 +415,9 @@ Test(ds_fhtab, readers_on_two_cpus_of_bpf_and_a_user_thread_never_see_torn_reuse
 			(unsigned long long)a->timeouts);
 		cr_assert_eq(t[i].run_errors, 0, "actor %d: BPF_PROG_TEST_RUN failed: %s", i,
 			     strerror(t[i].last_errno));
-		cr_assert_eq(a->bad_value, 0, "actor %d read %llu torn or reused values (line %llu)",
-			     i, (unsigned long long)a->bad_value,
-			     (unsigned long long)a->last_err_line);
+		cr_assert_eq(
+			a->bad_value, 0, "actor %d read %llu torn or reused values (line %llu)", i,
+			(unsigned long long)a->bad_value, (unsigned long long)a->last_err_line);
 		cr_assert_eq(a->lost, 0, "actor %d missed %llu keys that were there", i,
 			     (unsigned long long)a->lost);
 		cr_assert_eq(a->errors, 0, "actor %d: %llu errors, the last at line %llu", i,
@@ -437,8 +441,8 @@ Test(ds_fhtab, readers_on_two_cpus_of_bpf_and_a_user_thread_never_see_torn_reuse
 		cr_assert_eq(val->a, key ^ (val->b * DS_FC_MIX));
 		found++;
 	}
-	cr_assert_eq(found, live, "%llu entries in the table, %llu live",
-		     (unsigned long long)found, (unsigned long long)live);
+	cr_assert_eq(found, live, "%llu entries in the table, %llu live", (unsigned long long)found,
+		     (unsigned long long)live);
 	cr_assert_eq(g->heap.bad_frees, 0);
 	bpf_arena__close(obj);
 }

@@ -101,7 +101,8 @@ struct arena_fhtab {
 	__u64 bucket_size;
 	__u64 max_probe; /* ARENA_FHTAB_MAX_PROBE, read from memory (see arena_can_loop) */
 	__u64 max_entries;
-	__u64 __pad[4];
+	__u64 slot_mask; /* 0x80 in the meta byte of every slot */
+	__u64 __pad[3];
 	struct arena_fhtab_count count[ARENA_FHTAB_MAX_CPUS];
 };
 
@@ -188,6 +189,7 @@ static inline int arena_fhtab_init(struct arena_fhtab __arena *htab,
 	t->bucket_size = bsize;
 	t->max_probe = ARENA_FHTAB_MAX_PROBE;
 	t->max_entries = max_entries;
+	t->slot_mask = 0x8080808080808080ULL & ((1ULL << (8 * slots)) - 1);
 	return 0;
 }
 
@@ -232,7 +234,7 @@ ARENA_ALWAYS_INLINE __u64 arena_fhtab_hash(const void *key, __u64 size)
  * is 0.
  */
 #define arena_fhtab_home(h, nbuckets) ((((h) >> 32) * (nbuckets)) >> 32)
-#define arena_fhtab_tag(h) (((h) & 0x7f) | 0x80)
+#define arena_fhtab_tag(h) (((h)&0x7f) | 0x80)
 
 static inline struct arena_fhtab_bucket __arena *
 arena_fhtab_bucket_at(struct arena_fhtab __arena *htab, __u64 b)
@@ -243,30 +245,31 @@ arena_fhtab_bucket_at(struct arena_fhtab __arena *htab, __u64 b)
 }
 
 /* The key and value of slot @i of a bucket. */
-#define arena_fhtab_slot_key(htab, bk, i)                                   \
-	((void __arena *)((char __arena *)(bk) + ARENA_FHTAB_HDR +          \
-			  (i) * arena_deref(htab)->slot_size))
-#define arena_fhtab_slot_value(htab, bk, i)                                 \
-	((void __arena *)((char __arena *)(bk) + ARENA_FHTAB_HDR +          \
-			  (i) * arena_deref(htab)->slot_size + arena_deref(htab)->key_room))
+#define arena_fhtab_slot_key(htab, bk, i)                          \
+	((void __arena *)((char __arena *)(bk) + ARENA_FHTAB_HDR + \
+			  (i)*arena_deref(htab)->slot_size))
+#define arena_fhtab_slot_value(htab, bk, i)                        \
+	((void __arena *)((char __arena *)(bk) + ARENA_FHTAB_HDR + \
+			  (i)*arena_deref(htab)->slot_size + arena_deref(htab)->key_room))
 
-/* Whether the arena key at @a (8-byte aligned) equals @b (ordinary). */
+/* Whether the arena key at @a (8-byte aligned) equals @b (ordinary). The
+ * differences are or-ed together and tested once: one branch, for the CPU
+ * and for the verifier, whatever the key's size.
+ */
 ARENA_ALWAYS_INLINE int __arena_fhtab_key_eq(const void __arena *a, const void *b, __u64 size)
 {
 	const __u64 __arena *x = (const __u64 __arena *)arena_deref(a);
 	const unsigned char __arena *xb = (const unsigned char __arena *)x;
 	const unsigned char *y = (const unsigned char *)b;
-	__u64 i, w;
+	__u64 i, w, diff = 0;
 
 	for (i = 0; i + 8 <= size; i += 8) {
 		__builtin_memcpy(&w, y + i, 8);
-		if (arena_read_once(x[i / 8]) != w)
-			return 0;
+		diff |= arena_read_once(x[i / 8]) ^ w;
 	}
 	for (; i < size; i++)
-		if (arena_read_once(xb[i]) != y[i])
-			return 0;
-	return 1;
+		diff |= arena_read_once(xb[i]) ^ y[i];
+	return diff == 0;
 }
 
 /* Word stores through volatile: see "memset" in arena_util.h. */
@@ -343,39 +346,78 @@ ARENA_FAST void arena_fhtab_unlock(struct arena_fhtab_bucket __arena *bucket)
 	arena_atomic_add(&arena_deref(bucket)->seq, 1);
 }
 
-/* Bucket held or read under its sequence word: the slot of @key among the
- * slots whose tag matches, or -1.
+#define ARENA_FHTAB_LOW7 0x7f7f7f7f7f7f7f7fULL
+
+/* The slots whose tag byte in @meta is @tag (0: the free slots), as the top
+ * bit of each such byte: exact, without a branch (a byte's top bit in
+ * ((b & 0x7f) + 0x7f) | b is set iff b != 0, and no carry leaves a byte).
+ */
+ARENA_FAST __u64 __arena_fhtab_match(__u64 meta, __u64 tag, __u64 slot_mask)
+{
+	__u64 x = meta ^ (tag * 0x0101010101010101ULL);
+
+	return ~(((x & ARENA_FHTAB_LOW7) + ARENA_FHTAB_LOW7) | x) & slot_mask;
+}
+
+/* The slot of the lowest bit of a match: multiplying 1 << 8k by this
+ * constant puts k in the top byte. No loop, no branch.
+ */
+ARENA_FAST int __arena_fhtab_first(__u64 m)
+{
+	return (int)((((m & (~m + 1)) >> 7) * 0x0001020304050607ULL) >> 56);
+}
+
+/* Past the first candidate (a tag that matched for another key, 1 in 128
+ * a slot): the others. A loop of constant bound that clang unrolls: with a
+ * key compare of one branch it is short, and an arena_for() here, inside
+ * the callers' arena_for() walks, makes the 6.18 verifier fail on clang 14's
+ * code ("verifier bug: backtracking call unexpected regs").
+ */
+ARENA_ALWAYS_INLINE int __arena_fhtab_find_rest(struct arena_fhtab __arena *htab,
+						struct arena_fhtab_bucket __arena *bk, __u64 m,
+						const void *key, __u64 key_size)
+{
+	int n, s;
+
+	for (n = 1; n < ARENA_FHTAB_MAX_SLOTS; n++) {
+		if (!m)
+			break;
+		s = __arena_fhtab_first(m);
+		if (__arena_fhtab_key_eq(arena_fhtab_slot_key(htab, bk, s), key, key_size))
+			return s;
+		m &= m - 1;
+	}
+	return -1;
+}
+
+/* Bucket held or read under its sequence word: the slot of @key, or -1.
+ * The first slot whose tag matches is compared inline; one in a hundred
+ * lookups has a second.
  */
 ARENA_ALWAYS_INLINE int __arena_fhtab_find_slot(struct arena_fhtab __arena *htab,
 						struct arena_fhtab_bucket __arena *bk, __u64 meta,
 						__u64 tag, const void *key, __u64 key_size)
 {
-	__u64 slots = arena_deref(htab)->slots;
-	int i;
+	__u64 m = __arena_fhtab_match(meta, tag, arena_deref(htab)->slot_mask);
+	int s;
 
-	for (i = 0; i < ARENA_FHTAB_MAX_SLOTS; i++) {
-		if ((__u64)i >= slots)
-			break;
-		if (((meta >> (8 * i)) & 0xff) == tag &&
-		    __arena_fhtab_key_eq(arena_fhtab_slot_key(htab, bk, i), key, key_size))
-			return i;
-	}
-	return -1;
+	if (!m)
+		return -1;
+	s = __arena_fhtab_first(m);
+	if (__arena_fhtab_key_eq(arena_fhtab_slot_key(htab, bk, s), key, key_size))
+		return s;
+	m &= m - 1;
+	if (!m)
+		return -1;
+	return __arena_fhtab_find_rest(htab, bk, m, key, key_size);
 }
 
 /* A free slot of a held bucket, or -1. */
 ARENA_ALWAYS_INLINE int __arena_fhtab_free_slot(struct arena_fhtab __arena *htab, __u64 meta)
 {
-	__u64 slots = arena_deref(htab)->slots;
-	int i;
+	__u64 m = __arena_fhtab_match(meta, 0, arena_deref(htab)->slot_mask);
 
-	for (i = 0; i < ARENA_FHTAB_MAX_SLOTS; i++) {
-		if ((__u64)i >= slots)
-			break;
-		if (!((meta >> (8 * i)) & 0xff))
-			return i;
-	}
-	return -1;
+	return m ? __arena_fhtab_first(m) : -1;
 }
 
 /* The locked walk: @key's bucket and slot, each bucket of its path taken in
@@ -445,9 +487,9 @@ ARENA_ALWAYS_INLINE int __arena_fhtab_lookup_locked(struct arena_fhtab __arena *
  * max_probe read in arena memory, so the verifier knows only a range and
  * checks the body once or twice (see arena_can_loop).
  */
-ARENA_ALWAYS_INLINE int __arena_fhtab_walk(struct arena_fhtab __arena *htab, __u64 home,
-					   __u64 tag, const void *key, __u64 key_size,
-					   void *value, __u64 value_size,
+ARENA_ALWAYS_INLINE int __arena_fhtab_walk(struct arena_fhtab __arena *htab, __u64 home, __u64 tag,
+					   const void *key, __u64 key_size, void *value,
+					   __u64 value_size,
 					   struct arena_fhtab_bucket __arena **bkp, int *sp)
 {
 	struct arena_fhtab __arena *t = arena_deref(htab);
@@ -546,9 +588,9 @@ ARENA_FAST void __arena_fhtab_count_add(struct arena_fhtab __arena *htab, __u64 
  * and nothing else (undoing them would need the loop's count after the
  * loop, which arena_for() doesn't give).
  */
-ARENA_ALWAYS_INLINE int __arena_fhtab_place(struct arena_fhtab __arena *htab, __u64 home,
-					    __u64 tag, const void *key, __u64 key_size,
-					    const void *value, __u64 value_size)
+ARENA_ALWAYS_INLINE int __arena_fhtab_place(struct arena_fhtab __arena *htab, __u64 home, __u64 tag,
+					    const void *key, __u64 key_size, const void *value,
+					    __u64 value_size)
 {
 	struct arena_fhtab_bucket __arena *bk, *b;
 	__u64 meta;
@@ -589,8 +631,8 @@ ARENA_ALWAYS_INLINE int __arena_fhtab_place(struct arena_fhtab __arena *htab, __
 }
 
 ARENA_ALWAYS_INLINE int __arena_fhtab_update(struct arena_fhtab __arena *htab, const void *key,
-					     __u64 key_size, const void *value,
-					     __u64 value_size, __u64 flags)
+					     __u64 key_size, const void *value, __u64 value_size,
+					     __u64 flags)
 {
 	struct arena_fhtab __arena *t = arena_deref(htab);
 	struct arena_fhtab_bucket __arena *hb, *bk;
@@ -696,8 +738,7 @@ ARENA_ALWAYS_INLINE int __arena_fhtab_delete(struct arena_fhtab __arena *htab, c
 		err = -ETIMEDOUT;
 		goto out;
 	}
-	arena_write_once(arena_deref(bk)->meta,
-			 arena_deref(bk)->meta & ~(0xffULL << (8 * s)));
+	arena_write_once(arena_deref(bk)->meta, arena_deref(bk)->meta & ~(0xffULL << (8 * s)));
 	arena_fhtab_unlock(bk);
 	/* Gone from its slot: now the counts of the buckets it passed. A lock
 	 * that stays taken leaves a count high, which costs lookups a bucket
@@ -709,8 +750,7 @@ ARENA_ALWAYS_INLINE int __arena_fhtab_delete(struct arena_fhtab __arena *htab, c
 		bk = arena_fhtab_bucket_at(htab, home + k);
 		if (k && arena_fhtab_lock(bk))
 			break;
-		arena_write_once(arena_deref(bk)->meta,
-				 arena_deref(bk)->meta - ARENA_FHTAB_PASSED);
+		arena_write_once(arena_deref(bk)->meta, arena_deref(bk)->meta - ARENA_FHTAB_PASSED);
 		if (k)
 			arena_fhtab_unlock(bk);
 	}
@@ -750,10 +790,10 @@ static inline __u64 arena_fhtab_count(struct arena_fhtab __arena *htab)
  * slot index; use arena_fhtab_slot_key(htab, bk, i) and
  * arena_fhtab_slot_value(htab, bk, i). In BPF, bound the walk yourself.
  */
-#define arena_fhtab_for_each(bk, b, i, htab)                                                 \
-	for ((b) = 0; (b) < arena_fhtab_nr_buckets(htab); (b)++)                             \
-		for ((bk) = arena_fhtab_bucket_at(htab, b), (i) = 0;                         \
-		     (__u64)(i) < arena_deref(htab)->slots; (i)++)                           \
+#define arena_fhtab_for_each(bk, b, i, htab)                         \
+	for ((b) = 0; (b) < arena_fhtab_nr_buckets(htab); (b)++)     \
+		for ((bk) = arena_fhtab_bucket_at(htab, b), (i) = 0; \
+		     (__u64)(i) < arena_deref(htab)->slots; (i)++)   \
 			if ((arena_read_once(arena_deref(bk)->meta) >> (8 * (i))) & 0xff)
 
 #endif /* __BPF_ARENA_FHTAB_H */

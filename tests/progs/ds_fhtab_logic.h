@@ -162,7 +162,8 @@ static inline int ds_fhtab_selftest(struct ds_fhtab_globals __arena *g)
 #define DS_FC_ACTORS 3
 #define DS_FC_WINDOW 32 /* keys each actor keeps live */
 #define DS_FC_MAX 128 /* a small table: buckets shared, paths long */
-#define DS_FC_READS 4 /* lookups per round */
+#define DS_FC_READS 8 /* lookups per round */
+#define DS_FC_HOT 4 /* the newest keys, rewritten and read the most */
 #define DS_FC_MIX 0x9e3779b97f4a7c15ULL
 
 /* Values say which key and which version they belong to: a = id ^ (b *
@@ -261,9 +262,11 @@ ARENA_ALWAYS_INLINE void ds_fc_round(struct ds_fc_globals __arena *g, __u64 me)
 			DS_FC_ERROR(a, errors);
 		a->writes++;
 	}
-	/* rewrite a live key's value in place: what readers could tear */
-	if (a->next_key > a->del_key) {
-		n = a->del_key + ds_fc_rnd(a) % (a->next_key - a->del_key);
+	/* rewrite one of the newest keys' value in place: what readers
+	 * could tear
+	 */
+	if (a->next_key - a->del_key >= DS_FC_HOT) {
+		n = a->next_key - 1 - ds_fc_rnd(a) % DS_FC_HOT;
 		key = ds_fc_id(me, n);
 		ver = ++a->version;
 		val.b = ver;
@@ -282,7 +285,8 @@ ARENA_ALWAYS_INLINE void ds_fc_round(struct ds_fc_globals __arena *g, __u64 me)
 		x = (r >> 8) % DS_FC_ACTORS;
 		o = arena_deref(&g->actor[x]);
 		hi = arena_read_once(o->next_key);
-		n = r % (DS_FC_WINDOW + 8);
+		/* mostly the hot keys, and some old or just deleted ones */
+		n = r % (DS_FC_HOT + ((r >> 16) & 1) * (DS_FC_WINDOW + 8 - DS_FC_HOT));
 		if (n >= hi)
 			continue;
 		n = hi - 1 - n;
