@@ -26,6 +26,34 @@ __u64 bench_walk_htab(struct arena_htab *t, __u64 *sum)
 	return count;
 }
 
+/* The flat table: its bucket array from start to end, the tag bytes saying
+ * which slots hold an entry. Sequential reads, which the prefetcher
+ * streams.
+ */
+__u64 bench_walk_fhtab(struct arena_fhtab *t, __u64 *sum)
+{
+	const char *bk = (const char *)t->buckets, *end;
+	__u64 count = 0, s = 0, meta, bsize = t->bucket_size, slot = t->slot_size;
+	__u64 slots = t->slots;
+	int i;
+
+	end = bk + arena_fhtab_nr_buckets(t) * bsize;
+	for (; bk < end; bk += bsize) {
+		meta = ((const struct arena_fhtab_bucket *)bk)->meta;
+		for (i = 0; i < (int)slots; i++) {
+			const __u64 *kv;
+
+			if (!((meta >> (8 * i)) & 0xff))
+				continue;
+			kv = (const __u64 *)(bk + ARENA_FHTAB_HDR + i * slot);
+			s += kv[0] + kv[1];
+			count++;
+		}
+	}
+	*sum += s;
+	return count;
+}
+
 __u64 bench_read_per_key(int map_fd, __u64 *sum)
 {
 	__u64 key = 0, next, val, count = 0, s = 0;
