@@ -265,6 +265,47 @@ Test(ds_fhtab, keys_sharing_a_home_bucket_walk_the_path_and_counts_return_to_zer
 	ds_user_arena_free(&a);
 }
 
+/* Keys with the same home bucket and the same tag: the first candidate a
+ * lookup compares is the wrong one, and the walk must go on to the next.
+ */
+Test(ds_fhtab, keys_with_the_same_tag_in_one_bucket_are_told_apart)
+{
+	struct ds_user_arena a = ds_user_arena(64);
+	struct arena_heap *heap = ds_user_heap(&a, 32);
+	struct arena_fhtab *t = (struct arena_fhtab *)(a.base + 40 * PAGE_SIZE);
+	__u64 keys[3], k, v, h, home = 0, tag = 0;
+	int n = 0, i;
+
+	cr_assert_eq(arena_fhtab_init(t, heap, 8, 8, 1000), 0);
+	for (k = 1; n < 3; k++) {
+		h = arena_fhtab_hash(&k, 8);
+		if (!n) {
+			home = arena_fhtab_home(h, t->nbuckets);
+			tag = arena_fhtab_tag(h);
+		}
+		if (arena_fhtab_home(h, t->nbuckets) == home && arena_fhtab_tag(h) == tag)
+			keys[n++] = k;
+	}
+	for (i = 0; i < 3; i++)
+		cr_assert_eq(arena_fhtab_update(t, &keys[i], &keys[i], ARENA_FHTAB_NOEXIST), 0);
+	/* all three in the home bucket, all with one tag */
+	cr_assert_eq(arena_fhtab_bucket_at(t, home)->meta, tag * 0x010101ULL);
+	for (i = 0; i < 3; i++) {
+		cr_assert_eq(arena_fhtab_lookup(t, &keys[i], &v), 0);
+		cr_assert_eq(v, keys[i]);
+		cr_assert_eq(*(__u64 *)arena_fhtab_lookup_elem(t, &keys[i]), keys[i]);
+		cr_assert_eq(arena_fhtab_update(t, &keys[i], &keys[i], ARENA_FHTAB_NOEXIST),
+			     -EEXIST);
+	}
+	cr_assert_eq(arena_fhtab_delete(t, &keys[2]), 0);
+	cr_assert_eq(arena_fhtab_lookup(t, &keys[2], &v), -ENOENT);
+	cr_assert_eq(arena_fhtab_delete(t, &keys[0]), 0);
+	cr_assert_eq(arena_fhtab_lookup(t, &keys[1], &v), 0);
+	cr_assert_eq(arena_fhtab_delete(t, &keys[1]), 0);
+	cr_assert_eq(arena_fhtab_bucket_at(t, home)->meta, 0);
+	ds_user_arena_free(&a);
+}
+
 Test(ds_fhtab, bpf_selftest)
 {
 	struct bpf_object *obj = ds_open("ds_fhtab");

@@ -367,36 +367,13 @@ ARENA_FAST int __arena_fhtab_first(__u64 m)
 	return (int)((((m & (~m + 1)) >> 7) * 0x0001020304050607ULL) >> 56);
 }
 
-/* Past the first candidate (a tag that matched for another key, 1 in 128
- * a slot): the others. A loop of constant bound that clang unrolls: with a
- * key compare of one branch it is short, and an arena_for() here, inside
- * the callers' arena_for() walks, makes the 6.18 verifier fail on clang 14's
- * code ("verifier bug: backtracking call unexpected regs").
+/* The first slot whose tag matches, compared inline: its index if it
+ * holds @key, -1 if no tag matches, -2 if another candidate is left (a tag
+ * that matched for another key, 1 in 128 a slot): the caller then walks.
  */
-ARENA_ALWAYS_INLINE int __arena_fhtab_find_rest(struct arena_fhtab __arena *htab,
-						struct arena_fhtab_bucket __arena *bk, __u64 m,
-						const void *key, __u64 key_size)
-{
-	int n, s;
-
-	for (n = 1; n < ARENA_FHTAB_MAX_SLOTS; n++) {
-		if (!m)
-			break;
-		s = __arena_fhtab_first(m);
-		if (__arena_fhtab_key_eq(arena_fhtab_slot_key(htab, bk, s), key, key_size))
-			return s;
-		m &= m - 1;
-	}
-	return -1;
-}
-
-/* Bucket held or read under its sequence word: the slot of @key, or -1.
- * The first slot whose tag matches is compared inline; one in a hundred
- * lookups has a second.
- */
-ARENA_ALWAYS_INLINE int __arena_fhtab_find_slot(struct arena_fhtab __arena *htab,
-						struct arena_fhtab_bucket __arena *bk, __u64 meta,
-						__u64 tag, const void *key, __u64 key_size)
+ARENA_ALWAYS_INLINE int __arena_fhtab_find_first(struct arena_fhtab __arena *htab,
+						 struct arena_fhtab_bucket __arena *bk, __u64 meta,
+						 __u64 tag, const void *key, __u64 key_size)
 {
 	__u64 m = __arena_fhtab_match(meta, tag, arena_deref(htab)->slot_mask);
 	int s;
@@ -406,10 +383,7 @@ ARENA_ALWAYS_INLINE int __arena_fhtab_find_slot(struct arena_fhtab __arena *htab
 	s = __arena_fhtab_first(m);
 	if (__arena_fhtab_key_eq(arena_fhtab_slot_key(htab, bk, s), key, key_size))
 		return s;
-	m &= m - 1;
-	if (!m)
-		return -1;
-	return __arena_fhtab_find_rest(htab, bk, m, key, key_size);
+	return m & (m - 1) ? -2 : -1;
 }
 
 /* A free slot of a held bucket, or -1. */
@@ -420,72 +394,76 @@ ARENA_ALWAYS_INLINE int __arena_fhtab_free_slot(struct arena_fhtab __arena *htab
 	return m ? __arena_fhtab_first(m) : -1;
 }
 
-/* The locked walk: @key's bucket and slot, each bucket of its path taken in
- * turn (the home one only if @home_held is 0). 1 with *@bp and *@sp set, 0 if
- * absent, or -ETIMEDOUT. Exact whatever the loop budget: arena_for().
+/*
+ * The walks below are flat: one loop whose every step either opens the
+ * next bucket of the path or looks at one candidate slot of the open one,
+ * so the verifier checks one small body a few times, where a loop over
+ * candidates inside a loop over buckets multiplied its states at every
+ * call site (and nested arena_for() loops trip a 6.18 verifier bug on
+ * clang 14's code: "backtracking call unexpected regs").
+ */
+
+/* The locked walk: @key's bucket and slot (and its value copied into
+ * @value when given), each bucket of its path taken in turn (the home one
+ * only if @home_held is 0). 1 with *@bp and *@sp set, 0 if absent, or
+ * -ETIMEDOUT. Exact whatever the loop budget: arena_for().
  */
 ARENA_ALWAYS_INLINE int __arena_fhtab_find_locked(struct arena_fhtab __arena *htab, __u64 home,
 						  __u64 tag, const void *key, __u64 key_size,
-						  int home_held, __u64 *bp, int *sp)
+						  int home_held, void *value, __u64 value_size,
+						  __u64 *bp, int *sp)
 {
-	struct arena_fhtab_bucket __arena *bk;
-	__u64 meta;
-	int j, s;
+	struct arena_fhtab __arena *t = arena_deref(htab);
+	struct arena_fhtab_bucket __arena *bk = NULL;
+	__u64 b = home, meta = 0, m = 0;
+	int i, s, open = 0, mine = 0;
 
-	arena_for(j, 0, ARENA_FHTAB_MAX_PROBE) {
-		bk = arena_fhtab_bucket_at(htab, home + j);
-		if ((j || !home_held) && arena_fhtab_lock(bk))
-			return -ETIMEDOUT;
-		meta = arena_read_once(arena_deref(bk)->meta);
-		s = __arena_fhtab_find_slot(htab, bk, meta, tag, key, key_size);
-		if (j || !home_held)
-			arena_fhtab_unlock(bk);
-		if (s >= 0) {
-			*bp = home + j;
-			*sp = s;
-			return 1;
+	arena_for(i, 0, ARENA_FHTAB_MAX_PROBE * (ARENA_FHTAB_MAX_SLOTS + 1)) {
+		if (!open) {
+			if (b >= home + ARENA_FHTAB_MAX_PROBE)
+				return 0;
+			bk = arena_fhtab_bucket_at(htab, b);
+			mine = b != home || !home_held;
+			if (mine && arena_fhtab_lock(bk))
+				return -ETIMEDOUT;
+			meta = arena_read_once(arena_deref(bk)->meta);
+			m = __arena_fhtab_match(meta, tag, t->slot_mask);
+			open = 1;
+			continue;
 		}
+		if (m) {
+			s = __arena_fhtab_first(m);
+			if (__arena_fhtab_key_eq(arena_fhtab_slot_key(htab, bk, s), key,
+						 key_size)) {
+				if (value)
+					__arena_fhtab_copy_out(value,
+							       arena_fhtab_slot_value(htab, bk, s),
+							       value_size);
+				if (mine)
+					arena_fhtab_unlock(bk);
+				*bp = b;
+				*sp = s;
+				return 1;
+			}
+			m &= m - 1;
+			continue;
+		}
+		if (mine)
+			arena_fhtab_unlock(bk);
 		if (!(meta >> 48))
 			return 0;
+		b++;
+		open = 0;
 	}
 	return 0;
-}
-
-/* The lookup under bucket locks, for when the lock-free one saw a writer:
- * 0 with the value copied, -ENOENT, or -ETIMEDOUT.
- */
-ARENA_ALWAYS_INLINE int __arena_fhtab_lookup_locked(struct arena_fhtab __arena *htab, __u64 home,
-						    __u64 tag, const void *key, __u64 key_size,
-						    void *value, __u64 value_size)
-{
-	struct arena_fhtab_bucket __arena *bk;
-	__u64 meta;
-	int j, s;
-
-	arena_for(j, 0, ARENA_FHTAB_MAX_PROBE) {
-		bk = arena_fhtab_bucket_at(htab, home + j);
-		if (arena_fhtab_lock(bk))
-			return -ETIMEDOUT;
-		meta = arena_read_once(arena_deref(bk)->meta);
-		s = __arena_fhtab_find_slot(htab, bk, meta, tag, key, key_size);
-		if (s >= 0 && value)
-			__arena_fhtab_copy_out(value, arena_fhtab_slot_value(htab, bk, s),
-					       value_size);
-		arena_fhtab_unlock(bk);
-		if (s >= 0)
-			return 0;
-		if (!(meta >> 48))
-			return -ENOENT;
-	}
-	return -ENOENT;
 }
 
 /* The lock-free walk: 1 with the bucket and slot of @key (and its value
  * copied when @value is given), 0 if absent, -EAGAIN if it could not tell
  * (a bucket was held or changed while it read it, or the loop budget ran
- * out): the caller then takes the locked walk. The walk counts down from
- * max_probe read in arena memory, so the verifier knows only a range and
- * checks the body once or twice (see arena_can_loop).
+ * out): the caller then takes the locked walk. It counts the buckets down
+ * from max_probe read in arena memory, so the verifier knows only a range
+ * (see arena_can_loop).
  */
 ARENA_ALWAYS_INLINE int __arena_fhtab_walk(struct arena_fhtab __arena *htab, __u64 home, __u64 tag,
 					   const void *key, __u64 key_size, void *value,
@@ -494,36 +472,50 @@ ARENA_ALWAYS_INLINE int __arena_fhtab_walk(struct arena_fhtab __arena *htab, __u
 {
 	struct arena_fhtab __arena *t = arena_deref(htab);
 	struct arena_fhtab_bucket __arena *bk = arena_fhtab_bucket_at(htab, home), *b;
-	__u64 left = arena_read_once(t->max_probe), bsize = t->bucket_size, s1, meta;
-	int s;
+	__u64 left = arena_read_once(t->max_probe), bsize = t->bucket_size, s1 = 0, meta = 0, m = 0;
+	int s, open = 0;
 
 	if (left > ARENA_FHTAB_MAX_PROBE)
 		return -EAGAIN;
 	while (arena_can_loop) {
-		if (!left)
-			return 0;
 		b = arena_deref(bk);
-		s1 = arena_read_once(b->seq);
-		if (s1 & 1)
-			return -EAGAIN;
-		arena_fhtab_rmb();
-		meta = arena_read_once(b->meta);
-		s = __arena_fhtab_find_slot(htab, bk, meta, tag, key, key_size);
-		if (s >= 0 && value)
-			__arena_fhtab_copy_out(value, arena_fhtab_slot_value(htab, bk, s),
-					       value_size);
+		if (!open) {
+			if (!left)
+				return 0;
+			s1 = arena_read_once(b->seq);
+			if (s1 & 1)
+				return -EAGAIN;
+			arena_fhtab_rmb();
+			meta = arena_read_once(b->meta);
+			m = __arena_fhtab_match(meta, tag, t->slot_mask);
+			open = 1;
+		}
+		if (m) {
+			s = __arena_fhtab_first(m);
+			if (__arena_fhtab_key_eq(arena_fhtab_slot_key(htab, bk, s), key,
+						 key_size)) {
+				if (value)
+					__arena_fhtab_copy_out(value,
+							       arena_fhtab_slot_value(htab, bk, s),
+							       value_size);
+				arena_fhtab_rmb();
+				if (arena_read_once(b->seq) != s1)
+					return -EAGAIN;
+				*bkp = bk;
+				*sp = s;
+				return 1;
+			}
+			m &= m - 1;
+			continue;
+		}
 		arena_fhtab_rmb();
 		if (arena_read_once(b->seq) != s1)
 			return -EAGAIN;
-		if (s >= 0) {
-			*bkp = bk;
-			*sp = s;
-			return 1;
-		}
 		if (!(meta >> 48))
 			return 0;
 		bk = (struct arena_fhtab_bucket __arena *)((char __arena *)bk + bsize);
 		left--;
+		open = 0;
 	}
 	return -EAGAIN;
 }
@@ -534,7 +526,7 @@ ARENA_ALWAYS_INLINE int __arena_fhtab_lookup(struct arena_fhtab __arena *htab, c
 {
 	struct arena_fhtab __arena *t = arena_deref(htab);
 	struct arena_fhtab_bucket __arena *bk;
-	__u64 h, home, tag;
+	__u64 h, home, tag, b;
 	int ret, s;
 
 	if (key_size != t->key_size || value_size != t->value_size)
@@ -547,7 +539,9 @@ ARENA_ALWAYS_INLINE int __arena_fhtab_lookup(struct arena_fhtab __arena *htab, c
 		return 0;
 	if (ret == 0)
 		return -ENOENT;
-	return __arena_fhtab_lookup_locked(htab, home, tag, key, key_size, value, value_size);
+	ret = __arena_fhtab_find_locked(htab, home, tag, key, key_size, 0, value, value_size, &b,
+					&s);
+	return ret > 0 ? 0 : ret ? ret : -ENOENT;
 }
 
 /* A pointer to @key's value in the table, or NULL (see the top of the
@@ -571,7 +565,7 @@ ARENA_ALWAYS_INLINE void __arena *__arena_fhtab_lookup_elem(struct arena_fhtab _
 		return arena_fhtab_slot_value(htab, bk, s);
 	if (ret == 0)
 		return NULL;
-	if (__arena_fhtab_find_locked(htab, home, tag, key, key_size, 0, &b, &s) <= 0)
+	if (__arena_fhtab_find_locked(htab, home, tag, key, key_size, 0, NULL, 0, &b, &s) <= 0)
 		return NULL;
 	return arena_fhtab_slot_value(htab, arena_fhtab_bucket_at(htab, b), s);
 }
@@ -652,14 +646,14 @@ ARENA_ALWAYS_INLINE int __arena_fhtab_update(struct arena_fhtab __arena *htab, c
 	 * passed it and the home bucket has room.
 	 */
 	meta = arena_deref(hb)->meta;
-	s = __arena_fhtab_find_slot(htab, hb, meta, tag, key, key_size);
+	s = __arena_fhtab_find_first(htab, hb, meta, tag, key, key_size);
 	if (s >= 0) {
 		b = home;
 		ret = 1;
-	} else if (!(meta >> 48)) {
+	} else if (s == -1 && !(meta >> 48)) {
 		ret = 0;
 	} else {
-		ret = __arena_fhtab_find_locked(htab, home, tag, key, key_size, 1, &b, &s);
+		ret = __arena_fhtab_find_locked(htab, home, tag, key, key_size, 1, NULL, 0, &b, &s);
 		if (ret < 0) {
 			err = ret;
 			goto out;
@@ -719,19 +713,24 @@ ARENA_ALWAYS_INLINE int __arena_fhtab_delete(struct arena_fhtab __arena *htab, c
 	if (err)
 		return err;
 	meta = arena_deref(hb)->meta;
-	s = __arena_fhtab_find_slot(htab, hb, meta, tag, key, key_size);
+	s = __arena_fhtab_find_first(htab, hb, meta, tag, key, key_size);
 	if (s >= 0) {
 		arena_write_once(arena_deref(hb)->meta, meta & ~(0xffULL << (8 * s)));
 		goto done;
 	}
-	if (!(meta >> 48)) {
+	if (s == -1 && !(meta >> 48)) {
 		err = -ENOENT;
 		goto out;
 	}
-	ret = __arena_fhtab_find_locked(htab, home, tag, key, key_size, 1, &b, &s);
+	ret = __arena_fhtab_find_locked(htab, home, tag, key, key_size, 1, NULL, 0, &b, &s);
 	if (ret <= 0) {
 		err = ret ? ret : -ENOENT;
 		goto out;
+	}
+	if (b == home) {
+		arena_write_once(arena_deref(hb)->meta,
+				 arena_deref(hb)->meta & ~(0xffULL << (8 * s)));
+		goto done;
 	}
 	bk = arena_fhtab_bucket_at(htab, b);
 	if (arena_fhtab_lock(bk)) {
