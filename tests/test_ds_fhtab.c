@@ -404,6 +404,29 @@ static void *bpf_actor(void *p)
 	return NULL;
 }
 
+/* The whole table, bucket by bucket, while everybody writes: every entry
+ * read must be whole and its own key's.
+ */
+static void user_walk(struct ds_fc_globals *g, struct ds_fc_actor *a)
+{
+	__u64 keys[ARENA_FHTAB_MAX_SLOTS], b;
+	struct ds_fc_val vals[ARENA_FHTAB_MAX_SLOTS];
+	int n, i;
+
+	for (b = 0; b < arena_fhtab_nr_buckets(&g->htab); b++) {
+		n = arena_fhtab_bucket_read(&g->htab, b, keys, vals);
+		if (n < 0) {
+			a->timeouts++;
+			continue;
+		}
+		for (i = 0; i < n; i++)
+			if (vals[i].a != (keys[i] ^ (vals[i].b * DS_FC_MIX)) ||
+			    keys[i] >> 32 >= DS_FC_ACTORS)
+				a->walk_bad++;
+	}
+	a->walks++;
+}
+
 static void *user_actor(void *p)
 {
 	struct actor_thread *t = (struct actor_thread *)p;
@@ -411,6 +434,7 @@ static void *user_actor(void *p)
 	while (!atomic_load(&stop)) {
 		for (int i = 0; i < ROUNDS_PER_RUN; i++)
 			ds_fc_round(t->g, t->actor);
+		user_walk(t->g, &t->g->actor[t->actor]);
 		t->runs++;
 	}
 	return NULL;
@@ -448,12 +472,14 @@ Test(ds_fhtab, readers_on_two_cpus_of_bpf_and_a_user_thread_never_see_torn_reuse
 
 		fprintf(stderr,
 			"ds_fhtab conc (%s) actor %d (%s): %ld runs, %llu writes, %llu reads "
-			"(%llu found), %llu bad values, %llu lost, %llu errors, %llu timeouts\n",
+			"(%llu found), %llu bad values, %llu lost, %llu errors, %llu timeouts, "
+			"%llu walks (%llu bad entries)\n",
 			test_variant(), i, i < 2 ? "BPF" : "user", t[i].runs,
 			(unsigned long long)a->writes, (unsigned long long)a->reads,
 			(unsigned long long)a->found, (unsigned long long)a->bad_value,
 			(unsigned long long)a->lost, (unsigned long long)a->errors,
-			(unsigned long long)a->timeouts);
+			(unsigned long long)a->timeouts, (unsigned long long)a->walks,
+			(unsigned long long)a->walk_bad);
 		cr_assert_eq(t[i].run_errors, 0, "actor %d: BPF_PROG_TEST_RUN failed: %s", i,
 			     strerror(t[i].last_errno));
 		cr_assert_eq(
@@ -461,12 +487,15 @@ Test(ds_fhtab, readers_on_two_cpus_of_bpf_and_a_user_thread_never_see_torn_reuse
 			(unsigned long long)a->bad_value, (unsigned long long)a->last_err_line);
 		cr_assert_eq(a->lost, 0, "actor %d missed %llu keys that were there", i,
 			     (unsigned long long)a->lost);
+		cr_assert_eq(a->walk_bad, 0, "actor %d's walks read %llu torn or foreign entries",
+			     i, (unsigned long long)a->walk_bad);
 		cr_assert_eq(a->errors, 0, "actor %d: %llu errors, the last at line %llu", i,
 			     (unsigned long long)a->errors, (unsigned long long)a->last_err_line);
 		cr_assert_gt(a->next_key, DS_FC_WINDOW, "actor %d made progress", i);
 		cr_assert_gt(a->found, 1000, "actor %d found keys", i);
 		live += a->next_key - a->del_key;
 	}
+	cr_assert_gt(g->actor[2].walks, 100, "user space walked the table while BPF wrote");
 
 	/* The table: exactly the live windows, each key once, values whole. */
 	cr_assert_eq(arena_fhtab_count(&g->htab), live);

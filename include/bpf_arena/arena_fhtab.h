@@ -40,8 +40,9 @@
  * insert, update and delete at once; a lookup copies a value that was
  * whole at one moment (never torn, never another key's); "absent" is only
  * ever the answer of a whole walk. The entry count is kept per CPU (no
- * shared counter word). A walk over the bucket array (arena_fhtab_for_each)
- * reads every entry in memory order, ~21-32 bytes an entry at 8 + 8 bytes.
+ * shared counter word). A walk over the bucket array (arena_fhtab_for_each,
+ * or arena_fhtab_bucket_read() while others write) reads every entry in
+ * memory order, ~21-32 bytes an entry at 8 + 8 bytes.
  * Gives up: growth (the size is fixed at init from max_entries, with room
  * so the table is at most 3/4 full), an exact capacity (an insert fails
  * with -ENOSPC only when the key's ARENA_FHTAB_MAX_PROBE buckets are full,
@@ -782,6 +783,52 @@ static inline __u64 arena_fhtab_count(struct arena_fhtab __arena *htab)
 		n += arena_read_once(t->count[i].n);
 	return n;
 }
+
+#if !BPF_ARENA_IN_BPF
+/* User space, while BPF and other threads change the table: copy the
+ * entries of bucket @b (0 .. arena_fhtab_nr_buckets() - 1) into @keys and
+ * @values, arrays of htab->slots keys and values of the table's sizes, as
+ * they were at one moment (checked by the bucket's sequence word, or read
+ * under its lock when writers keep changing it). Returns how many, or
+ * -ETIMEDOUT. Walking b from 0 up reads the table in memory order; an
+ * entry inserted or deleted during the walk may be seen or not.
+ */
+static inline int arena_fhtab_bucket_read(struct arena_fhtab *htab, __u64 b, void *keys,
+					  void *values)
+{
+	struct arena_fhtab_bucket *bk = arena_fhtab_bucket_at(htab, b);
+	__u64 ks = htab->key_size, vs = htab->value_size, s1, meta;
+	int i, n, tries, locked = 0;
+
+	for (tries = 0;; tries++) {
+		if (tries == 64) {
+			if (arena_fhtab_lock(bk))
+				return -ETIMEDOUT;
+			locked = 1;
+		}
+		s1 = __atomic_load_n(&bk->seq, __ATOMIC_ACQUIRE);
+		if ((s1 & 1) && !locked) {
+			arena_cpu_relax(tries);
+			continue;
+		}
+		meta = __atomic_load_n(&bk->meta, __ATOMIC_RELAXED);
+		for (i = 0, n = 0; i < (int)htab->slots; i++) {
+			if (!((meta >> (8 * i)) & 0xff))
+				continue;
+			memcpy((char *)keys + n * ks, arena_fhtab_slot_key(htab, bk, i), ks);
+			memcpy((char *)values + n * vs, arena_fhtab_slot_value(htab, bk, i), vs);
+			n++;
+		}
+		if (locked) {
+			arena_fhtab_unlock(bk);
+			return n;
+		}
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&bk->seq, __ATOMIC_RELAXED) == s1)
+			return n;
+	}
+}
+#endif
 
 /* Every entry, in memory order, without locks: for a table nobody is
  * changing, or a reader that accepts entries changing under it. @bk is a

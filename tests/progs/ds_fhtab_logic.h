@@ -186,7 +186,8 @@ struct ds_fc_actor {
 	__u64 errors; /* a writer's unexpected answer: must stay 0 */
 	__u64 timeouts;
 	__u64 last_err_line;
-	__u64 __pad[3];
+	__u64 walks, walk_bad; /* user space: whole-table walks, bad entries seen */
+	__u64 __pad[1];
 };
 
 struct ds_fc_globals {
