@@ -16,7 +16,7 @@
  * meta word and up to 6 slots of key + value (8-byte aligned each): with
  * 8-byte keys and values a bucket is 64 bytes, one cache line, 3 slots. The
  * meta word holds a 7-bit tag of each slot's key hash (0: the slot is free)
- * in its low bytes and, in its top byte, how many entries whose home
+ * in its low bytes and, in its top 16 bits, how many entries whose home
  * bucket is this one or an earlier one live after it. A key lives in its
  * home bucket or one of the next ARENA_FHTAB_MAX_PROBE - 1 (the array has
  * that many spare buckets at its end, so a path never wraps), and a lookup
@@ -42,9 +42,11 @@
  * ever the answer of a whole walk. The entry count is kept per CPU (no
  * shared counter word). A walk over the bucket array (arena_fhtab_for_each,
  * or arena_fhtab_bucket_read() while others write) reads every entry in
- * memory order, ~21-32 bytes an entry at 8 + 8 bytes.
+ * memory order: 28.5 bytes an entry at 8 + 8 bytes when the table holds
+ * max_entries.
  * Gives up: growth (the size is fixed at init from max_entries, with room
- * so the table is at most 3/4 full), an exact capacity (an insert fails
+ * so the table is then at most 3/4 full: 2/3 with 2 slots a bucket, 1/2
+ * with 1), an exact capacity (an insert fails
  * with -ENOSPC only when the key's ARENA_FHTAB_MAX_PROBE buckets are full,
  * which random keys don't do below max_entries but keys crafted to
  * collide can; there is no -E2BIG), and waiting: a lock that stays taken
