@@ -63,6 +63,24 @@ __noinline int op_arena_delete(struct arena_htab __arena *htab __arg_arena, __u6
 	return arena_htab_delete(htab, &key);
 }
 
+/* The flat table: the same calls, the same keys. */
+__noinline int op_fhtab_update(struct arena_fhtab __arena *htab __arg_arena, __u64 key, __u64 val)
+{
+	return arena_fhtab_update(htab, &key, &val, ARENA_FHTAB_ANY);
+}
+
+__noinline __s64 op_fhtab_lookup(struct arena_fhtab __arena *htab __arg_arena, __u64 key)
+{
+	__u64 v;
+
+	return arena_fhtab_lookup(htab, &key, &v) ? -1 : (__s64)v;
+}
+
+__noinline int op_fhtab_delete(struct arena_fhtab __arena *htab __arg_arena, __u64 key)
+{
+	return arena_fhtab_delete(htab, &key);
+}
+
 __noinline int op_hash_update(__u64 key, __u64 val)
 {
 	return bpf_map_update_elem(&hmap, &key, &val, BPF_ANY);
@@ -118,12 +136,20 @@ SEC("syscall")
 int arena_setup(struct bench_args *args)
 {
 	struct bench_globals __arena *gp = &g;
+	struct arena_heap __arena *h = arena_deref(&gp->heap);
+	__u64 used;
 	int err;
 
 	err = arena_heap_refill(&gp->heap, &arena, args->pages);
 	if (err)
 		return err;
-	return arena_htab_init(&gp->htab, &gp->heap, sizeof(__u64), sizeof(__u64), args->n);
+	err = arena_htab_init(&gp->htab, &gp->heap, sizeof(__u64), sizeof(__u64), args->n);
+	if (err)
+		return err;
+	used = h->pages - h->pool_pages;
+	err = arena_fhtab_init(&gp->fhtab, &gp->heap, sizeof(__u64), sizeof(__u64), args->n);
+	arena_deref(gp)->fhtab_pages = h->pages - h->pool_pages - used;
+	return err;
 }
 
 /*
@@ -191,6 +217,73 @@ SEC("syscall")
 int arena_delete(struct bench_args *args)
 {
 	BENCH_LOOP(op_arena_delete(&gp->htab, bench_key(i)));
+}
+
+SEC("syscall")
+int fhtab_update(struct bench_args *args)
+{
+	BENCH_LOOP(op_fhtab_update(&gp->fhtab, bench_key(i), i));
+}
+
+SEC("syscall")
+int fhtab_lookup(struct bench_args *args)
+{
+	BENCH_LOOP(op_fhtab_lookup(&gp->fhtab, bench_key(i)));
+}
+
+SEC("syscall")
+int fhtab_delete(struct bench_args *args)
+{
+	BENCH_LOOP(op_fhtab_delete(&gp->fhtab, bench_key(i)));
+}
+
+/* The flat table's lookup inlined into the loop, no call per operation:
+ * how a program that looks keys up in its own code pays for it (compare
+ * with prim_may_goto, the loop alone).
+ */
+SEC("syscall")
+int fhtab_lookup_inline(struct bench_args *args)
+{
+	struct bench_globals __arena *gp = &g;
+	__s64 sum = 0;
+	__u64 done = 0, key, v;
+	int i, n = args->n, start = args->start;
+
+	bench_for(i, start, start + n)
+	{
+		key = bench_key(i);
+		if (arena_fhtab_lookup(&gp->fhtab, &key, &v))
+			note_error(gp, -ENOENT);
+		else
+			sum += v;
+		done++;
+	}
+	arena_deref(gp)->sum = sum;
+	arena_deref(gp)->done = done;
+	return 0;
+}
+
+SEC("syscall")
+int hash_lookup_inline(struct bench_args *args)
+{
+	struct bench_globals __arena *gp = &g;
+	__s64 sum = 0;
+	__u64 done = 0, key, *v;
+	int i, n = args->n, start = args->start;
+
+	bench_for(i, start, start + n)
+	{
+		key = bench_key(i);
+		v = bpf_map_lookup_elem(&hmap, &key);
+		if (!v)
+			note_error(gp, -ENOENT);
+		else
+			sum += *v;
+		done++;
+	}
+	arena_deref(gp)->sum = sum;
+	arena_deref(gp)->done = done;
+	return 0;
 }
 
 SEC("syscall")

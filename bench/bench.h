@@ -9,6 +9,7 @@
 #define __BENCH_H
 
 #include <bpf_arena/arena_alloc.h>
+#include <bpf_arena/arena_fhtab.h>
 #include <bpf_arena/arena_htab.h>
 
 /* The bench object's arena: 4 GiB, the largest the kernel allows, so the
@@ -28,6 +29,8 @@
 struct bench_globals {
 	struct arena_heap heap;
 	struct arena_htab htab;
+	struct arena_fhtab fhtab;
+	__u64 fhtab_pages; /* heap pages the flat table took at init */
 	__u64 sum; /* values seen, so no loop is optimised away */
 	__u64 errors; /* operations that failed: must stay 0 */
 	__u64 last_err; /* the last failure's return value */

@@ -64,6 +64,7 @@ struct bench_sysinfo {
 	char bpf_cc[128]; /* the compiler of the BPF objects */
 	char libbpf[32];
 	char date[32];
+	char srso[128]; /* spec_rstack_overflow: the machine kind */
 };
 void bench_sysinfo_get(struct bench_sysinfo *si);
 
@@ -104,7 +105,9 @@ int bench_load_run(const struct bench_config *cfg); /* section 4 */
  * entries it read and adds key + value of each to *sum.
  */
 struct arena_htab;
+struct arena_fhtab;
 __u64 bench_walk_htab(struct arena_htab *t, __u64 *sum);
+__u64 bench_walk_fhtab(struct arena_fhtab *t, __u64 *sum);
 __u64 bench_read_per_key(int map_fd, __u64 *sum);
 __u64 bench_read_batch(int map_fd, __u64 batch, __u64 *sum);
 
@@ -113,10 +116,14 @@ struct bench_native;
 struct bench_native *bench_native_new(__u64 n);
 void bench_native_free(struct bench_native *nt);
 struct arena_htab *bench_native_htab(struct bench_native *nt);
+struct arena_fhtab *bench_native_fhtab(struct bench_native *nt);
 /* n operations; returns the failures */
 __u64 bench_native_update(struct bench_native *nt, __u64 n);
 __u64 bench_native_lookup(struct bench_native *nt, __u64 n);
 __u64 bench_native_delete(struct bench_native *nt, __u64 n);
+__u64 bench_native_fupdate(struct bench_native *nt, __u64 n);
+__u64 bench_native_flookup(struct bench_native *nt, __u64 n);
+__u64 bench_native_fdelete(struct bench_native *nt, __u64 n);
 __u64 bench_native_alloc_pairs(struct bench_native *nt, __u64 n);
 /* the loop and the call alone, as empty_loop in BPF */
 __u64 bench_native_loop(struct bench_native *nt, __u64 n);

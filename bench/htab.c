@@ -16,8 +16,10 @@
 #include "bench_user.h"
 
 #define V_ARENA "arena htab (BPF)"
+#define V_FLAT "arena fhtab (BPF)"
 #define V_HASH "BPF hash map (BPF)"
 #define V_NATIVE "arena htab (native)"
+#define V_FNATIVE "arena fhtab (native)"
 
 /* The largest BPF_MAP_LOOKUP_BATCH a reader asks for. */
 #define BENCH_BATCH_MAX 65536
@@ -40,16 +42,20 @@ __u64 bench_htab_pages(__u64 n)
 	elem_pages = (n + per_page - 1) / per_page;
 	/* spare: blocks parked in per-CPU caches, the allocator benchmark */
 	return arena_heap_request_pages(nbuckets * sizeof(struct arena_htab_bucket)) + elem_pages +
-	       elem_pages / 8 + 16;
+	       elem_pages / 8 + 16 +
+	       arena_heap_request_pages(arena_fhtab_mem_size(sizeof(__u64), sizeof(__u64), n));
 }
 
 struct htab_samples {
-	double upd[3], lookup[3], del[3]; /* per variant: arena, hash, native */
+	/* per variant: arena htab, arena fhtab, hash, native htab, native fhtab */
+	double upd[5], lookup[5], del[5];
+	double lookup_inline[2]; /* fhtab, hash: no call per operation */
 	double walk, walk_cold, walk_native, per_key, batch;
-	double alloc, alloc_native, page_pairs, loop, loop_native;
+	double fwalk, fwalk_cold, fwalk_native;
+	double alloc, alloc_native, page_pairs, loop, loop_native, loop_nocall;
 };
 
-enum { A, H, N_ };
+enum { A, FL, H, N_, NF };
 
 static int check_read(const char *who, __u64 got, __u64 n, __u64 sum, __u64 expect)
 {
@@ -66,7 +72,13 @@ static int check_read(const char *who, __u64 got, __u64 n, __u64 sum, __u64 expe
  */
 #define BENCH_WALK_MIN 1000000
 
-static int timed_walks(const char *who, struct arena_htab *t, __u64 n, __u64 expect, double *ns)
+static __u64 walk_any(void *t, int flat, __u64 *sum)
+{
+	return flat ? bench_walk_fhtab((struct arena_fhtab *)t, sum)
+		    : bench_walk_htab((struct arena_htab *)t, sum);
+}
+
+static int timed_walks(const char *who, void *t, int flat, __u64 n, __u64 expect, double *ns)
 {
 	__u64 walks = n < BENCH_WALK_MIN ? BENCH_WALK_MIN / n : 1, w, t0, got, sum;
 	int err;
@@ -74,7 +86,7 @@ static int timed_walks(const char *who, struct arena_htab *t, __u64 n, __u64 exp
 	t0 = bench_now_ns();
 	for (w = 0; w < walks; w++) {
 		sum = 0;
-		got = bench_walk_htab(t, &sum);
+		got = walk_any(t, flat, &sum);
 		if ((err = check_read(who, got, n, sum, expect)))
 			return err;
 	}
@@ -95,9 +107,19 @@ static int user_reads(struct bench_obj *b, struct bench_native *nt, __u64 n, __u
 		s->walk_cold = (double)(bench_now_ns() - t0) / n;
 		if ((err = check_read("arena walk", got, n, sum, expect)))
 			return err;
+		sum = 0;
+		t0 = bench_now_ns();
+		got = bench_walk_fhtab(&b->g->fhtab, &sum);
+		s->fwalk_cold = (double)(bench_now_ns() - t0) / n;
+		if ((err = check_read("fhtab walk", got, n, sum, expect)))
+			return err;
 	}
-	if ((err = timed_walks("arena walk", &b->g->htab, n, expect, &s->walk)) ||
-	    (err = timed_walks("native walk", bench_native_htab(nt), n, expect, &s->walk_native)))
+	if ((err = timed_walks("arena walk", &b->g->htab, 0, n, expect, &s->walk)) ||
+	    (err = timed_walks("native walk", bench_native_htab(nt), 0, n, expect,
+			       &s->walk_native)) ||
+	    (err = timed_walks("fhtab walk", &b->g->fhtab, 1, n, expect, &s->fwalk)) ||
+	    (err = timed_walks("native fhtab walk", bench_native_fhtab(nt), 1, n, expect,
+			       &s->fwalk_native)))
 		return err;
 
 	sum = 0;
@@ -145,8 +167,10 @@ static void record_pages(struct bench_obj *b, struct bench_native *nt, __u64 n)
 
 	bench_record_value("pages", "table full", n, "arena heap pages", "pages",
 			   (double)heap_pages);
-	bench_record_value("pages", "table full", n, "arena bytes/entry", "B",
-			   (double)heap_pages * PAGE_SIZE / n);
+	bench_record_value("pages", "table full", n, "arena htab bytes/entry", "B",
+			   (double)(heap_pages - b->g->fhtab_pages) * PAGE_SIZE / n);
+	bench_record_value("pages", "table full", n, "arena fhtab bytes/entry", "B",
+			   (double)b->g->fhtab_pages * PAGE_SIZE / n);
 	if (!bench_vma_kib(b->arena_base, &size_kib, &rss_kib))
 		bench_record_value("pages", "table full", n, "arena VMA Rss after walk", "KiB",
 				   (double)rss_kib);
@@ -167,23 +191,32 @@ static int one_repeat(struct bench_obj *b, struct bench_native *nt, __u64 n, __u
 	int err;
 
 	if ((err = bpf_pass(b, "empty_loop", n, &s->loop)) ||
+	    (err = bpf_pass(b, "prim_may_goto", n, &s->loop_nocall)) ||
 	    (err = native_pass(bench_native_loop, nt, n, &s->loop_native, "loop")))
 		return err;
 	if ((err = bpf_pass(b, "arena_update", n, &s->upd[A])) ||
+	    (err = bpf_pass(b, "fhtab_update", n, &s->upd[FL])) ||
 	    (err = bpf_pass(b, "hash_update", n, &s->upd[H])) ||
-	    (err = native_pass(bench_native_update, nt, n, &s->upd[N_], "update")))
+	    (err = native_pass(bench_native_update, nt, n, &s->upd[N_], "update")) ||
+	    (err = native_pass(bench_native_fupdate, nt, n, &s->upd[NF], "fhtab update")))
 		return err;
 	if ((err = bpf_pass(b, "arena_lookup", n, &s->lookup[A])) ||
+	    (err = bpf_pass(b, "fhtab_lookup", n, &s->lookup[FL])) ||
 	    (err = bpf_pass(b, "hash_lookup", n, &s->lookup[H])) ||
-	    (err = native_pass(bench_native_lookup, nt, n, &s->lookup[N_], "lookup")))
+	    (err = native_pass(bench_native_lookup, nt, n, &s->lookup[N_], "lookup")) ||
+	    (err = native_pass(bench_native_flookup, nt, n, &s->lookup[NF], "fhtab lookup")) ||
+	    (err = bpf_pass(b, "fhtab_lookup_inline", n, &s->lookup_inline[0])) ||
+	    (err = bpf_pass(b, "hash_lookup_inline", n, &s->lookup_inline[1])))
 		return err;
 	if ((err = user_reads(b, nt, n, expect, first, s)))
 		return err;
 	if (first)
 		record_pages(b, nt, n);
 	if ((err = bpf_pass(b, "arena_delete", n, &s->del[A])) ||
+	    (err = bpf_pass(b, "fhtab_delete", n, &s->del[FL])) ||
 	    (err = bpf_pass(b, "hash_delete", n, &s->del[H])) ||
-	    (err = native_pass(bench_native_delete, nt, n, &s->del[N_], "delete")))
+	    (err = native_pass(bench_native_delete, nt, n, &s->del[N_], "delete")) ||
+	    (err = native_pass(bench_native_fdelete, nt, n, &s->del[NF], "fhtab delete")))
 		return err;
 	if ((err = bpf_pass(b, "alloc_pairs", n, &s->alloc)) ||
 	    (err = native_pass(bench_native_alloc_pairs, nt, n, &s->alloc_native, "alloc")) ||
@@ -218,25 +251,28 @@ static void column(const struct htab_samples *s, int reps, size_t off, long loop
  */
 static void record_op(const char *op, __u64 n, const struct htab_samples *s, int reps, size_t off)
 {
-	double a[reps], h[reps], nat[reps];
+	static const char *const who[5] = { V_ARENA, V_FLAT, V_HASH, V_NATIVE, V_FNATIVE };
+	static const long loop_of[5] = { F(loop), F(loop), F(loop), F(loop_native),
+					 F(loop_native) };
+	double v[5][reps];
+	int k;
 
-	memset(a, 0, sizeof(a));
-	memset(h, 0, sizeof(h));
-	memset(nat, 0, sizeof(nat));
-	column(s, reps, off + A * sizeof(double), NO_LOOP, a);
-	column(s, reps, off + H * sizeof(double), NO_LOOP, h);
-	column(s, reps, off + N_ * sizeof(double), NO_LOOP, nat);
-	bench_record("bpf", op, n, V_ARENA, "ns/op", a, reps);
-	bench_record("bpf", op, n, V_HASH, "ns/op", h, reps);
-	bench_record("bpf", op, n, V_NATIVE, "ns/op", nat, reps);
-	bench_record_ratio("bpf-raw", op, n, "arena/hash", a, h, reps);
-	bench_record_ratio("bpf-raw", op, n, "arena/native", a, nat, reps);
+	memset(v, 0, sizeof(v));
+	for (k = 0; k < 5; k++) {
+		column(s, reps, off + k * sizeof(double), NO_LOOP, v[k]);
+		bench_record("bpf", op, n, who[k], "ns/op", v[k], reps);
+	}
+	bench_record_ratio("bpf-raw", op, n, "htab/hash", v[A], v[H], reps);
+	bench_record_ratio("bpf-raw", op, n, "fhtab/hash", v[FL], v[H], reps);
+	bench_record_ratio("bpf-raw", op, n, "htab/native", v[A], v[N_], reps);
+	bench_record_ratio("bpf-raw", op, n, "fhtab/native", v[FL], v[NF], reps);
 
-	column(s, reps, off + A * sizeof(double), F(loop), a);
-	column(s, reps, off + H * sizeof(double), F(loop), h);
-	column(s, reps, off + N_ * sizeof(double), F(loop_native), nat);
-	bench_record_ratio("bpf", op, n, "arena/hash", a, h, reps);
-	bench_record_ratio("bpf", op, n, "arena/native", a, nat, reps);
+	for (k = 0; k < 5; k++)
+		column(s, reps, off + k * sizeof(double), loop_of[k], v[k]);
+	bench_record_ratio("bpf", op, n, "htab/hash", v[A], v[H], reps);
+	bench_record_ratio("bpf", op, n, "fhtab/hash", v[FL], v[H], reps);
+	bench_record_ratio("bpf", op, n, "htab/native", v[A], v[N_], reps);
+	bench_record_ratio("bpf", op, n, "fhtab/native", v[FL], v[NF], reps);
 }
 
 static void record_all(__u64 n, const struct htab_samples *s, int reps)
@@ -249,10 +285,23 @@ static void record_all(__u64 n, const struct htab_samples *s, int reps)
 	record_op("lookup", n, s, reps, F(lookup));
 	record_op("delete", n, s, reps, F(del));
 
+	/* the lookups inlined in the loop: net of the loop without a call */
+	column(s, reps, F(lookup_inline[0]), NO_LOOP, x);
+	bench_record("inline", "lookup, no call", n, V_FLAT, "ns/op", x, reps);
+	column(s, reps, F(lookup_inline[1]), NO_LOOP, y);
+	bench_record("inline", "lookup, no call", n, V_HASH, "ns/op", y, reps);
+	column(s, reps, F(lookup_inline[0]), F(loop_nocall), x);
+	column(s, reps, F(lookup_inline[1]), F(loop_nocall), y);
+	bench_record_ratio("inline", "lookup, no call", n, "fhtab/hash", x, y, reps);
+
 	column(s, reps, F(loop), NO_LOOP, x);
 	bench_record("loop", "loop + call", n, "BPF: may_goto loop + call", "ns/iter", x, reps);
 	column(s, reps, F(loop_native), NO_LOOP, x);
 	bench_record("loop", "loop + call", n, "native: for loop + call", "ns/iter", x, reps);
+	column(s, reps, F(loop_nocall), NO_LOOP, x);
+	bench_record("loop", "loop + call", n, "BPF: may_goto loop alone", "ns/iter", x, reps);
+	column(s, reps, F(loop), F(loop_nocall), x);
+	bench_record("loop", "loop + call", n, "BPF-to-BPF call (difference)", "ns/iter", x, reps);
 
 	column(s, reps, F(walk), NO_LOOP, x);
 	bench_record("user", "read all", n, "arena walk", "ns/entry", x, reps);
@@ -265,6 +314,16 @@ static void record_all(__u64 n, const struct htab_samples *s, int reps)
 	column(s, reps, F(per_key), NO_LOOP, y);
 	bench_record("user", "read all", n, "per-key syscalls", "ns/entry", y, reps);
 	bench_record_ratio("user", "read all", n, "per-key/arena", y, x, reps);
+
+	column(s, reps, F(fwalk), NO_LOOP, x);
+	bench_record("user", "read all", n, "fhtab walk", "ns/entry", x, reps);
+	column(s, reps, F(fwalk_native), NO_LOOP, y);
+	bench_record("user", "read all", n, "native fhtab walk", "ns/entry", y, reps);
+	bench_record_ratio("user", "read all", n, "fhtab/native", x, y, reps);
+	column(s, reps, F(batch), NO_LOOP, y);
+	bench_record_ratio("user", "read all", n, "batch/fhtab", y, x, reps);
+	column(s, reps, F(per_key), NO_LOOP, y);
+	bench_record_ratio("user", "read all", n, "per-key/fhtab", y, x, reps);
 
 	column(s, reps, F(alloc), NO_LOOP, x);
 	bench_record("alloc", "alloc+free pair", n, "arena_malloc (BPF)", "ns/pair", x, reps);
@@ -325,6 +384,7 @@ static int run_size(const struct bench_config *cfg, __u64 n)
 	record_all(n, s + 1, reps);
 	/* the first walk of all maps BPF's pages into this process, fault by fault */
 	bench_record_value("user", "read all", n, "arena walk, first", "ns/entry", s[0].walk_cold);
+	bench_record_value("user", "read all", n, "fhtab walk, first", "ns/entry", s[0].fwalk_cold);
 out:
 	bench_native_free(nt);
 	bench_obj_close(&b);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The limit: the same arena_htab.h and arena_alloc.h that BPF runs,
+ * The limit: the same arena_htab.h, arena_fhtab.h and arena_alloc.h that BPF runs,
  * compiled for user space and run on ordinary anonymous memory, with the
  * same keys, the same heap layout and the same page budget. What BPF loses
  * against this is the cost of running as BPF (JIT code, kfunc calls of the
@@ -42,6 +42,23 @@ static __attribute__((noinline)) int op_delete(struct arena_htab *htab, __u64 ke
 	return arena_htab_delete(htab, &key);
 }
 
+static __attribute__((noinline)) int op_fupdate(struct arena_fhtab *htab, __u64 key, __u64 val)
+{
+	return arena_fhtab_update(htab, &key, &val, ARENA_FHTAB_ANY);
+}
+
+static __attribute__((noinline)) __s64 op_flookup(struct arena_fhtab *htab, __u64 key)
+{
+	__u64 v;
+
+	return arena_fhtab_lookup(htab, &key, &v) ? -1 : (__s64)v;
+}
+
+static __attribute__((noinline)) int op_fdelete(struct arena_fhtab *htab, __u64 key)
+{
+	return arena_fhtab_delete(htab, &key);
+}
+
 /* The call alone; the asm keeps the compiler from dropping or hoisting it. */
 static __attribute__((noinline)) __s64 op_nothing(__u64 key)
 {
@@ -79,7 +96,8 @@ struct bench_native *bench_native_new(__u64 n)
 	/* touches every page, as BPF's refill populates them */
 	if (arena_heap_add_pages(&nt->g->heap, nt->pages, nt->npages))
 		goto fail;
-	if (arena_htab_init(&nt->g->htab, &nt->g->heap, sizeof(__u64), sizeof(__u64), n))
+	if (arena_htab_init(&nt->g->htab, &nt->g->heap, sizeof(__u64), sizeof(__u64), n) ||
+	    arena_fhtab_init(&nt->g->fhtab, &nt->g->heap, sizeof(__u64), sizeof(__u64), n))
 		goto fail;
 	return nt;
 fail:
@@ -101,6 +119,11 @@ void bench_native_free(struct bench_native *nt)
 struct arena_htab *bench_native_htab(struct bench_native *nt)
 {
 	return &nt->g->htab;
+}
+
+struct arena_fhtab *bench_native_fhtab(struct bench_native *nt)
+{
+	return &nt->g->fhtab;
 }
 
 __u64 bench_native_update(struct bench_native *nt, __u64 n)
@@ -135,6 +158,42 @@ __u64 bench_native_delete(struct bench_native *nt, __u64 n)
 
 	for (i = 0; i < n; i++)
 		if (op_delete(&nt->g->htab, bench_key(i)))
+			failed++;
+	return failed;
+}
+
+__u64 bench_native_fupdate(struct bench_native *nt, __u64 n)
+{
+	__u64 i, failed = 0;
+
+	for (i = 0; i < n; i++)
+		if (op_fupdate(&nt->g->fhtab, bench_key(i), i))
+			failed++;
+	return failed;
+}
+
+__u64 bench_native_flookup(struct bench_native *nt, __u64 n)
+{
+	__u64 i, sum = 0, failed = 0;
+	__s64 v;
+
+	for (i = 0; i < n; i++) {
+		v = op_flookup(&nt->g->fhtab, bench_key(i));
+		if (v >= 0)
+			sum += v;
+		else
+			failed++;
+	}
+	native_sink = sum;
+	return failed;
+}
+
+__u64 bench_native_fdelete(struct bench_native *nt, __u64 n)
+{
+	__u64 i, failed = 0;
+
+	for (i = 0; i < n; i++)
+		if (op_fdelete(&nt->g->fhtab, bench_key(i)))
 			failed++;
 	return failed;
 }

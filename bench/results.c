@@ -7,7 +7,7 @@
 #include <string.h>
 #include "bench_user.h"
 
-#define BENCH_MAX_RESULTS 512
+#define BENCH_MAX_RESULTS 1024
 
 static struct bench_result results[BENCH_MAX_RESULTS];
 static int nresults;

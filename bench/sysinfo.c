@@ -36,6 +36,23 @@ static void cpu_model(char *buf, size_t size)
 	fclose(f);
 }
 
+/* AMD's SRSO mitigation decides what a BPF-to-BPF or kernel function call
+ * costs (with "Safe RET" every return goes through a thunk): the ratios
+ * against BPF_MAP_TYPE_HASH, whose lookup calls a kernel function, depend
+ * on it, so the table names it.
+ */
+static void srso_status(char *buf, size_t size)
+{
+	FILE *f = fopen("/sys/devices/system/cpu/vulnerabilities/spec_rstack_overflow", "r");
+
+	snprintf(buf, size, "unknown (no spec_rstack_overflow file)");
+	if (!f)
+		return;
+	if (fgets(buf, (int)size, f))
+		buf[strcspn(buf, "\n")] = 0;
+	fclose(f);
+}
+
 void bench_sysinfo_get(struct bench_sysinfo *si)
 {
 	struct utsname u;
@@ -55,6 +72,7 @@ void bench_sysinfo_get(struct bench_sysinfo *si)
 #endif
 	snprintf(si->bpf_cc, sizeof(si->bpf_cc), "%s", BENCH_BPF_CC);
 	snprintf(si->libbpf, sizeof(si->libbpf), "%s", libbpf_version_string());
+	srso_status(si->srso, sizeof(si->srso));
 	gmtime_r(&now, &tm);
 	strftime(si->date, sizeof(si->date), "%Y-%m-%d %H:%M UTC", &tm);
 }

@@ -17,6 +17,11 @@ bpf_arena_add_test(test_ds_conc
 	SOURCES test_ds_conc.c test_helpers.c
 	PROGS ds_conc
 	LIBS pthread)
+# The flat hash table: model, boundary, budget, and readers against writers.
+bpf_arena_add_test(test_ds_fhtab
+	SOURCES test_ds_fhtab.c test_helpers.c
+	PROGS ds_fhtab ds_fhtab_conc
+	LIBS pthread)
 
 # The headers as C++ (built and run over ordinary memory) and as plain C
 # through gcc and clang, warnings as errors.

@@ -19,6 +19,7 @@ struct world {
 	struct arena_heap heap;
 	struct arena_list_head list;
 	struct arena_htab htab;
+	struct arena_fhtab fhtab;
 	struct arena_queue queue;
 	struct arena_rbtree tree;
 	struct arena_bitmap bitmap;
@@ -67,6 +68,15 @@ Test(ds_cxx, every_structure_works_from_cxx)
 	cr_assert_eq(arena_htab_lookup_copy(&w->htab, &key, &out), 0);
 	cr_assert_eq(out, 7);
 	cr_assert_eq(arena_htab_delete(&w->htab, &key), 0);
+
+	cr_assert_eq(arena_fhtab_init(&w->fhtab, &w->heap, sizeof(key), sizeof(val), 100), 0);
+	cr_assert_eq(arena_fhtab_update(&w->fhtab, &key, &val, ARENA_FHTAB_NOEXIST), 0);
+	cr_assert_eq(arena_fhtab_lookup(&w->fhtab, &key, &out), 0);
+	cr_assert_eq(out, 7);
+	cr_assert_eq(*(__u64 *)arena_fhtab_lookup_elem(&w->fhtab, &key), 7);
+	cr_assert_eq(arena_fhtab_count(&w->fhtab), 1);
+	cr_assert_eq(arena_fhtab_delete(&w->fhtab, &key), 0);
+	cr_assert_eq(arena_fhtab_destroy(&w->fhtab), 0);
 
 	cr_assert_eq(arena_queue_init(&w->queue, &w->heap, 8), 0);
 	cr_assert_eq(arena_queue_push(&w->queue, 5), 0);

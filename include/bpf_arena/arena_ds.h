@@ -8,6 +8,7 @@
  *	arena_lock.h    arena_spin_lock between BPF on every CPU and user space
  *	arena_list.h    doubly linked list
  *	arena_htab.h    hash table, keys and values of any fixed size
+ *	arena_fhtab.h   flat hash table: entries inline, lock-free lookups, walks in order
  *	arena_queue.h   bounded lock-free FIFO for many producers and consumers
  *	arena_rbtree.h  ordered map of u64 keys (red-black tree)
  *	arena_bitmap.h  bitmap with atomic bit operations
@@ -18,6 +19,7 @@
 
 #include <bpf_arena/arena_alloc.h>
 #include <bpf_arena/arena_bitmap.h>
+#include <bpf_arena/arena_fhtab.h>
 #include <bpf_arena/arena_htab.h>
 #include <bpf_arena/arena_list.h>
 #include <bpf_arena/arena_lock.h>

@@ -32,6 +32,17 @@ int arena_reserve_range(size_t size, struct arena_mapping *m, const char *map_na
 	unsigned long start, end, lo;
 	void *p;
 
+	/* Usually the kernel's first pick doesn't cross 4 GiB: one call. */
+	p = mmap(NULL, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p != MAP_FAILED) {
+		lo = (unsigned long)p;
+		if ((lo >> 32) == ((lo + size - 1) >> 32)) {
+			m->reserved = p;
+			m->reserved_sz = size;
+			return 0;
+		}
+		munmap(p, size);
+	}
 	/* Twice the size always holds a range that doesn't cross 4 GiB. */
 	p = mmap(NULL, 2 * size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED) {

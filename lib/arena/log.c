@@ -37,18 +37,30 @@ static int call_print(libbpf_print_fn_t fn, enum libbpf_print_level level, const
 	return ret;
 }
 
+/* The prefix goes into the format, not a formatted copy: the callback then
+ * formats only what it prints (most drop LIBBPF_DEBUG), as libbpf's own
+ * messages do. A format too long for the buffer is formatted here instead.
+ */
 void arena_pr(enum libbpf_print_level level, const char *fmt, ...)
 {
+	static const char prefix[] = "libbpf_arena: ";
 	libbpf_print_fn_t fn = current_print_fn();
-	char msg[1024];
+	size_t len = strlen(fmt);
+	char pfmt[512], msg[1024];
 	va_list ap;
 
 	if (!fn)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (len + sizeof(prefix) <= sizeof(pfmt)) {
+		memcpy(pfmt, prefix, sizeof(prefix) - 1);
+		memcpy(pfmt + sizeof(prefix) - 1, fmt, len + 1);
+		fn(level, pfmt, ap);
+	} else {
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		call_print(fn, level, "%s%s", prefix, msg);
+	}
 	va_end(ap);
-	call_print(fn, level, "libbpf_arena: %s", msg);
 }
 
 void arena_pr_text(enum libbpf_print_level level, const char *prog_name, const char *text)
