@@ -172,6 +172,15 @@ Test(bad_input, range_crossing_4g)
 	expect_message("crosses a 4 GiB boundary");
 }
 
+/* 2^47 is past TASK_SIZE (0x7ffffffff000): the kernel would create the
+ * arena and mmap() fail with a bare ENOMEM at load; refused at open instead.
+ */
+Test(bad_input, map_extra_beyond_user_space)
+{
+	cr_assert_eq(try_prog("core_high").open_err, -ERANGE);
+	expect_message("beyond the end of user space (0x7ffffffff000)");
+}
+
 Test(bad_input, more_than_4g)
 {
 	cr_assert_eq(try_prog("core_too_big").open_err, -E2BIG);
@@ -280,4 +289,51 @@ Test(bad_input, pinned_arena_is_refused)
 	cr_assert_eq(test_count_fds(), fds);
 	cr_assert_eq(test_count_maps(), maps);
 	unlink(pin);
+}
+
+/* Open core_unref (64 pages, a global no instruction references), give the
+ * arena @pages pages, load: the global must lie inside the arena that was
+ * created, with its initial value (issue 10: it was placed for 64 pages and
+ * written past a 1-page arena).
+ */
+static void resize_unreferenced_then_load(__u32 pages)
+{
+	struct bpf_object *obj;
+	struct bpf_arena *arena;
+	unsigned long base, p;
+	size_t sz = 0;
+	long *g;
+
+	obj = bpf_arena__open_file(test_prog_path("core_unref"), NULL);
+	cr_assert(obj);
+	cr_assert_eq(bpf_map__set_max_entries(bpf_object__find_map_by_name(obj, "arena"), pages),
+		     0);
+	cr_assert_eq(bpf_arena__load(obj), 0, "load after resize to %u pages: %s", pages,
+		     test_capture_log());
+	arena = bpf_arena__from_object(obj);
+	cr_assert(arena);
+	cr_assert_eq(bpf_arena__size(arena), (size_t)pages * sysconf(_SC_PAGESIZE));
+	base = (unsigned long)bpf_arena__base(arena);
+	g = bpf_arena__find_global(arena, "unref_counter", &sz);
+	cr_assert(g);
+	p = (unsigned long)g;
+	cr_assert(p >= base && p + sz <= base + bpf_arena__size(arena),
+		  "global at 0x%lx outside the arena [0x%lx, +%zu)", p, base,
+		  bpf_arena__size(arena));
+	cr_assert_eq(*g, 0x5eed);
+	cr_assert_eq(bpf_arena__globals_offset(arena), bpf_arena__size(arena) - 4096);
+	cr_assert_eq(test_run_prog(obj, "touch_nothing"), 3);
+	bpf_arena__close(obj);
+}
+
+Test(bad_input, unreferenced_globals_follow_a_shrunk_arena)
+{
+	test_require_arena_kernel();
+	resize_unreferenced_then_load(1);
+}
+
+Test(bad_input, unreferenced_globals_follow_a_grown_arena)
+{
+	test_require_arena_kernel();
+	resize_unreferenced_then_load(128);
 }

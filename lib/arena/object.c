@@ -275,12 +275,28 @@ static void current_def(const struct bpf_arena *a, struct arena_map_def *def)
 	}
 }
 
-static int check_unchanged_geometry(const struct bpf_arena *a, const struct arena_map_def *def)
+/*
+ * Everything planned at open from the arena's size and address: the
+ * globals' offset (at the end of the arena, so it follows the size), and,
+ * when instructions reference globals, their addresses patched into those
+ * instructions and a reservation of the address range. Any change of size or
+ * address since open must re-plan the first and is refused for the second:
+ * an offset planned for 64 pages and used in a 1-page arena writes the
+ * initial image past its end.
+ */
+static int check_unchanged_geometry(struct bpf_arena *a, const struct arena_map_def *def)
 {
-	if (!a->elf.ref_cnt)
-		return 0;
 	if (def->max_entries == a->elf.def.max_entries && def->map_extra == a->elf.def.map_extra)
 		return 0;
+	if (!a->elf.ref_cnt) {
+		/* nothing holds the old plan: place the globals in the new arena
+		 * (arena_map_def_validate() saw they fit)
+		 */
+		if (a->layout == BPF_ARENA_GLOBALS_AT_END && a->elf.globals_sz)
+			a->globals_off = (size_t)def->max_entries * arena_page_size() -
+					 round_up_page(a->elf.globals_sz);
+		return 0;
+	}
 	pr_warn("arena '%s': max_entries or map_extra changed after open (%u pages at 0x%llx "
 		"-> %u at 0x%llx), but the globals' addresses were fixed at open: set them in "
 		"the BPF definition instead\n",
