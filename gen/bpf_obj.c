@@ -509,16 +509,12 @@ static int read_progs(struct gen_obj *obj, const struct elf_info *ei)
 	return 0;
 }
 
-int gen_obj_open(struct gen_obj *obj, const char *path)
+static int parse(struct gen_obj *obj)
 {
 	struct elf_info ei = {};
 	int err;
 
-	memset(obj, 0, sizeof(*obj));
-	obj->path = path;
-	err = read_file(obj);
-	if (!err)
-		err = read_elf(obj, &ei);
+	err = read_elf(obj, &ei);
 	if (!err)
 		err = read_btf(obj, &ei);
 	if (!err)
@@ -541,6 +537,32 @@ int gen_obj_open(struct gen_obj *obj, const char *path)
 	if (err)
 		gen_obj_close(obj);
 	return err;
+}
+
+int gen_obj_open(struct gen_obj *obj, const char *path)
+{
+	int err;
+
+	memset(obj, 0, sizeof(*obj));
+	obj->path = path;
+	err = read_file(obj);
+	if (err) {
+		gen_obj_close(obj);
+		return err;
+	}
+	return parse(obj);
+}
+
+int gen_obj_open_mem(struct gen_obj *obj, const char *name, const void *buf, size_t sz)
+{
+	memset(obj, 0, sizeof(*obj));
+	obj->path = name;
+	obj->elf_buf = malloc(sz ? sz : 1);
+	if (!obj->elf_buf)
+		return obj_err(obj, -ENOMEM, "out of memory");
+	memcpy(obj->elf_buf, buf, sz);
+	obj->elf_sz = sz;
+	return parse(obj);
 }
 
 void gen_obj_close(struct gen_obj *obj)

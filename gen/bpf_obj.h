@@ -66,7 +66,17 @@ struct gen_obj {
 
 /* Reads @path. On error prints why on stderr and returns a negative errno. */
 int gen_obj_open(struct gen_obj *obj, const char *path);
+/* The same from a copy of @buf (@sz bytes); @name stands for the path in
+ * messages (the fuzzer's way in).
+ */
+int gen_obj_open_mem(struct gen_obj *obj, const char *name, const void *buf, size_t sz);
 void gen_obj_close(struct gen_obj *obj);
+
+struct strbuf;
+/* The skeleton of @obj, named @name, into @out (gen_skeleton.c); the caller
+ * frees @out, also on error.
+ */
+int gen_skeleton_build(const struct gen_obj *obj, const char *name, struct strbuf *out);
 
 /* Replaces every character that can't be in a C identifier by '_'. */
 void gen_sanitize_ident(char *s);

@@ -283,6 +283,15 @@ static int generate(struct skel_gen *g)
 	return g->err;
 }
 
+int gen_skeleton_build(const struct gen_obj *obj, const char *name, struct strbuf *out)
+{
+	struct skel_gen g = { .obj = obj, .name = name };
+	int err = generate(&g);
+
+	*out = g.out;
+	return err;
+}
+
 static bool is_c_keyword(const char *s)
 {
 	static const char *const keywords[] = {
@@ -373,9 +382,7 @@ static int do_skeleton(int argc, char **argv)
 	err = gen_obj_open(&obj, path);
 	if (err)
 		return 1;
-	g.obj = &obj;
-	g.name = name;
-	err = generate(&g);
+	err = gen_skeleton_build(&obj, name, &g.out);
 	if (!err && fwrite(g.out.buf, 1, g.out.len, stdout) != g.out.len)
 		err = -EIO;
 	if (!err && fflush(stdout))
