@@ -22,15 +22,15 @@ struct btf;
 struct gen_var {
 	const char *name;
 	__u32 type_id; /* the variable's type, not its BTF VAR */
-	__u32 offset; /* in its section, as libbpf lays it out */
-	__u32 size;
+	__u64 offset; /* in its section, as libbpf lays it out (64-bit, as in ELF) */
+	__u64 size;
 	bool is_static; /* static variables are not part of a skeleton */
 };
 
 /* A BTF DATASEC with the sizes and offsets clang leaves as 0 filled in. */
 struct gen_datasec {
 	const char *name;
-	__u32 size;
+	__u64 size; /* the ELF section's, 64-bit as there */
 	struct gen_var *vars; /* by offset */
 	int nr_vars;
 };

@@ -408,6 +408,32 @@ static int scan_all_relocs(struct elf_scan *s, struct arena_elf *elf)
 	return 0;
 }
 
+/* Globals need an arena, and one they fit in: checked before their image is
+ * allocated, as big as they are.
+ */
+static int check_arena_def(struct elf_scan *s, struct arena_elf *elf)
+{
+	GElf_Shdr sh = {};
+
+	if (s->arena_shndx && get_shdr(s, s->arena_shndx, &sh))
+		return -EINVAL;
+	if ((sh.sh_size || elf->ref_cnt) && !elf->has_arena_map && !s->btf_shndx) {
+		pr_warn("object '%s' has __arena globals but no BTF (no .BTF section), where "
+			"its arena map would be defined: compile it with clang -g\n",
+			s->obj_name);
+		return -EINVAL;
+	}
+	if ((sh.sh_size || elf->ref_cnt) && !elf->has_arena_map) {
+		pr_warn("object '%s' has __arena globals (%llu bytes in %s) but no arena map: "
+			"declare one in SEC(\".maps\") with __uint(type, BPF_MAP_TYPE_ARENA)\n",
+			s->obj_name, (unsigned long long)sh.sh_size, ARENA_SEC);
+		return -EINVAL;
+	}
+	if (!elf->has_arena_map)
+		return 0;
+	return arena_map_def_validate(&elf->def, sh.sh_size, s->obj_name);
+}
+
 static int copy_globals(struct elf_scan *s, struct arena_elf *elf)
 {
 	GElf_Shdr sh;
@@ -486,17 +512,12 @@ int arena_elf_parse(const void *buf, size_t sz, const char *obj_name, struct are
 	err = scan_all_relocs(&s, elf);
 	if (err)
 		goto out;
+	err = check_arena_def(&s, elf);
+	if (err)
+		goto out;
 	err = copy_globals(&s, elf);
 	if (err)
 		goto out;
-
-	if ((elf->has_globals_sec || elf->ref_cnt) && !elf->has_arena_map) {
-		pr_warn("object '%s' has __arena globals (%zu bytes in %s) but no arena map: "
-			"declare one in SEC(\".maps\") with __uint(type, BPF_MAP_TYPE_ARENA)\n",
-			obj_name, elf->globals_sz, ARENA_SEC);
-		err = -EINVAL;
-		goto out;
-	}
 out:
 	if (s.elf)
 		elf_end(s.elf);

@@ -169,9 +169,7 @@ static struct bpf_object *open_image(const void *buf, size_t sz, const char *def
 	if (err)
 		goto err_out;
 	if (a->elf.has_arena_map) {
-		err = arena_map_def_validate(&a->elf.def, a->elf.globals_sz, name);
-		if (err)
-			goto err_out;
+		/* arena_elf_parse() validated the definition (the generator's check too) */
 		err = plan_globals(a, name);
 		if (err)
 			goto err_out;
