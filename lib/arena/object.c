@@ -409,16 +409,22 @@ static int attach_prog_logs(struct bpf_arena *a)
  */
 static void load_failure_explain(struct bpf_arena *a)
 {
+	__u64 arena_size = a->map ? bpf_arena__size(a) : 0, largest = 0;
+	struct bpf_map *map;
 	char why[512];
 	size_t i;
 
+	bpf_object__for_each_map(map, a->obj)
+		if (map != a->map && bpf_map__value_size(map) > largest)
+			largest = bpf_map__value_size(map);
 	for (i = 0; i < a->log_cnt; i++) {
 		const char *name = bpf_program__name(a->logs[i].prog), *log = a->logs[i].buf;
 
 		if (!log[0])
 			continue;
 		arena_pr_text(LIBBPF_WARN, name, log);
-		if (arena_probe_explain_prog(log, why, sizeof(why)) > 0)
+		if (arena_probe_explain_offset(log, arena_size, largest, why, sizeof(why)) > 0 ||
+		    arena_probe_explain_prog(log, why, sizeof(why)) > 0)
 			pr_warn("prog '%s': %s\n", name, why);
 		else if (strstr(log, "associated arena"))
 			pr_warn("prog '%s': it uses arena memory but doesn't name the arena map, "
