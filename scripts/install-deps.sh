@@ -12,11 +12,13 @@ pkgs=(
 	git # tests/test_kernel_patches.sh builds git trees
 )
 # Optional groups, asked for by name: "qemu" for the kernel-without-arenas
-# test, "bench" for plotting.
+# test, "bench" for plotting, "fuzz" for the libFuzzer harnesses (clang-14's
+# libFuzzer and sanitizer runtimes).
 for extra in "$@"; do
 	case "$extra" in
 	qemu) pkgs+=(qemu-system-x86 busybox-static cpio xz-utils kmod) ;;
 	bench) pkgs+=(gnuplot-nox) ;;
+	fuzz) pkgs+=(clang-14 libclang-rt-14-dev) ;;
 	*) echo "install-deps: unknown group '$extra'" >&2; exit 2 ;;
 	esac
 done
