@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "test_helpers.h"
@@ -139,6 +140,96 @@ Test(bad_input, bogus_relocation)
 	out = try_mem(buf, sz);
 	cr_assert_eq(out.open_err, -EINVAL);
 	expect_message("not a 64-bit load");
+	free(buf);
+}
+
+static Elf64_Shdr *section_named(char *buf, const char *name)
+{
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
+	Elf64_Shdr *sh = (Elf64_Shdr *)(buf + eh->e_shoff);
+	const char *strs = buf + sh[eh->e_shstrndx].sh_offset;
+	int i;
+
+	for (i = 0; i < eh->e_shnum; i++)
+		if (strcmp(strs + sh[i].sh_name, name) == 0)
+			return &sh[i];
+	cr_assert_fail("no section '%s' in the object", name);
+	return NULL;
+}
+
+/* The first symbol of @type in the object's symbol table. */
+static Elf64_Sym *first_sym(char *buf, int type)
+{
+	Elf64_Sym *sym = (Elf64_Sym *)(buf + section_named(buf, ".symtab")->sh_offset);
+	size_t i, n = section_named(buf, ".symtab")->sh_size / sizeof(*sym);
+
+	for (i = 1; i < n; i++)
+		if (ELF64_ST_TYPE(sym[i].st_info) == type && sym[i].st_shndx)
+			return &sym[i];
+	cr_assert_fail("no symbol of type %d", type);
+	return NULL;
+}
+
+/* Issue 10: a FUNC symbol of size -56 made libbpf 1.1 malloc 2^64 - 56
+ * bytes (ENOMEM, or an ASan abort). Refused as corrupt, with EINVAL.
+ */
+Test(bad_input, function_symbol_of_negative_size)
+{
+	size_t sz;
+	char *buf = test_read_file(test_prog_path("core_globals"), &sz);
+
+	first_sym(buf, STT_FUNC)->st_size = (Elf64_Xword)-56;
+	cr_assert_eq(try_mem(buf, sz).open_err, -EINVAL);
+	expect_message("corrupt symbol");
+	expect_message("lie outside its section");
+	free(buf);
+}
+
+Test(bad_input, symbol_outside_its_section)
+{
+	size_t sz;
+	char *buf = test_read_file(test_prog_path("core_globals"), &sz);
+
+	first_sym(buf, STT_OBJECT)->st_value = 1ULL << 40;
+	cr_assert_eq(try_mem(buf, sz).open_err, -EINVAL);
+	expect_message("corrupt symbol");
+	free(buf);
+}
+
+/* Issue 10: a NOBITS .bss of 0x10577ef57c032d8a bytes made libbpf create a
+ * 2 GiB map and keep the kernel busy for 15 s. Refused at open, at once.
+ */
+Test(bad_input, huge_bss_is_refused_before_libbpf_sees_it)
+{
+	size_t sz;
+	char *buf = test_read_file(test_prog_path("core_globals"), &sz);
+	Elf64_Shdr *bss = section_named(buf, ".bss");
+	struct timespec t0, t1;
+	struct outcome out;
+
+	cr_assert_eq(bss->sh_type, SHT_NOBITS);
+	bss->sh_size = 0x10577ef57c032d8aULL;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	out = try_mem(buf, sz);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	cr_assert_eq(out.open_err, -EINVAL);
+	expect_message("data section");
+	expect_message("'.bss'");
+	cr_assert_lt(t1.tv_sec - t0.tv_sec, 2, "refusing it took %ld s",
+		     (long)(t1.tv_sec - t0.tv_sec));
+	free(buf);
+}
+
+Test(bad_input, corrupt_btf_ext_header)
+{
+	size_t sz;
+	char *buf = test_read_file(test_prog_path("core_globals"), &sz);
+	Elf64_Shdr *ext = section_named(buf, ".BTF.ext");
+	__u32 *hdr = (__u32 *)(buf + ext->sh_offset);
+
+	hdr[3] = 0xfffffff0; /* func_info's length */
+	cr_assert_eq(try_mem(buf, sz).open_err, -EINVAL);
+	expect_message("corrupt .BTF.ext");
 	free(buf);
 }
 
