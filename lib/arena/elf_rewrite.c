@@ -260,9 +260,9 @@ static int check_btf_ext(struct elf_scan *s)
 		return 0;
 	if (get_shdr(s, s->btf_ext_shndx, &sh))
 		return -EINVAL;
-	p = s->image + sh.sh_offset;
 	if (sh.sh_type == SHT_NOBITS || sh.sh_size < 8)
 		goto bad;
+	p = s->image + sh.sh_offset; /* inside the file: check_sections() */
 	memcpy(&magic, p, sizeof(magic));
 	memcpy(&hdr_len, p + 4, sizeof(hdr_len));
 	if (magic != 0xeB9F || p[2] != 1 || hdr_len < 8 || hdr_len > sh.sh_size || hdr_len % 4)
@@ -505,6 +505,12 @@ int arena_elf_parse(const void *buf, size_t sz, const char *obj_name, struct are
 		err = get_shdr(&s, s.btf_shndx, &sh);
 		if (err)
 			goto out;
+		if (sh.sh_type == SHT_NOBITS) {
+			pr_warn("object '%s': corrupt ELF: .BTF has no bytes in the file\n",
+				obj_name);
+			err = -EINVAL;
+			goto out;
+		}
 		err = arena_map_def_scan(s.image + sh.sh_offset, sh.sh_size, obj_name, elf);
 		if (err)
 			goto out;
