@@ -49,6 +49,7 @@ for h in "${harnesses[@]}"; do
 		fi
 		continue
 	fi
+	mkdir -p fuzz/regressions/"$h" # git keeps no empty directory
 	regressions=(fuzz/regressions/"$h"/*)
 	if [ -e "${regressions[0]}" ]; then
 		echo "== fuzz_$h: replaying ${#regressions[@]} past crash(es)"
