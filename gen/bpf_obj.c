@@ -17,6 +17,7 @@
 #include <bpf/btf.h>
 
 #include "btf_check.h" /* lib/arena: the library's own check of BTF */
+#include "internal.h" /* lib/arena: the library's validation of an object */
 
 #ifndef EM_BPF
 #define EM_BPF 247
@@ -229,7 +230,7 @@ static int cmp_kconfig(const void *a, const void *b, void *ctx)
 
 static int layout_kconfig(struct gen_obj *obj, struct gen_datasec *ds)
 {
-	__u32 off = 0;
+	__u64 off = 0;
 	int i, align;
 
 	qsort_r(ds->vars, ds->nr_vars, sizeof(*ds->vars), cmp_kconfig, obj->btf);
@@ -275,7 +276,7 @@ static int layout_datasec(struct gen_obj *obj, const struct elf_info *ei, struct
 			return obj_err(obj, -EINVAL, "variable '%s' of section %s has no symbol",
 				       var->name, ds->name);
 		var->offset = ei->syms[i].value;
-		if ((__u64)var->offset + var->size > ds->size)
+		if (var->offset > ds->size || var->size > ds->size - var->offset)
 			return obj_err(obj, -EINVAL, "variable '%s' lies outside section %s",
 				       var->name, ds->name);
 	}
@@ -511,14 +512,34 @@ static int read_progs(struct gen_obj *obj, const struct elf_info *ei)
 	return 0;
 }
 
-int gen_obj_open(struct gen_obj *obj, const char *path)
+/*
+ * The library's own validation of the object (internal.h), the very check
+ * bpf_arena__open_*() makes: the ELF and its symbols, relocations and BTF,
+ * and the arena map against its globals (size, address, flags). What the
+ * library would refuse at open gets no skeleton, with the library's message
+ * (printed through libbpf's print callback, to stderr).
+ */
+static int validate_like_the_library(struct gen_obj *obj)
+{
+	struct arena_elf elf;
+	int err;
+
+	err = arena_elf_parse(obj->elf_buf, obj->elf_sz, obj->path, &elf);
+	if (err)
+		return obj_err(
+			obj, err,
+			"refused: bpf_arena__open() would not open it either (%s; see above)",
+			strerror(-err));
+	arena_elf_free(&elf);
+	return 0;
+}
+
+static int parse(struct gen_obj *obj)
 {
 	struct elf_info ei = {};
 	int err;
 
-	memset(obj, 0, sizeof(*obj));
-	obj->path = path;
-	err = read_file(obj);
+	err = validate_like_the_library(obj);
 	if (!err)
 		err = read_elf(obj, &ei);
 	if (!err)
@@ -543,6 +564,32 @@ int gen_obj_open(struct gen_obj *obj, const char *path)
 	if (err)
 		gen_obj_close(obj);
 	return err;
+}
+
+int gen_obj_open(struct gen_obj *obj, const char *path)
+{
+	int err;
+
+	memset(obj, 0, sizeof(*obj));
+	obj->path = path;
+	err = read_file(obj);
+	if (err) {
+		gen_obj_close(obj);
+		return err;
+	}
+	return parse(obj);
+}
+
+int gen_obj_open_mem(struct gen_obj *obj, const char *name, const void *buf, size_t sz)
+{
+	memset(obj, 0, sizeof(*obj));
+	obj->path = name;
+	obj->elf_buf = malloc(sz ? sz : 1);
+	if (!obj->elf_buf)
+		return obj_err(obj, -ENOMEM, "out of memory");
+	memcpy(obj->elf_buf, buf, sz);
+	obj->elf_sz = sz;
+	return parse(obj);
 }
 
 void gen_obj_close(struct gen_obj *obj)

@@ -22,15 +22,15 @@ struct btf;
 struct gen_var {
 	const char *name;
 	__u32 type_id; /* the variable's type, not its BTF VAR */
-	__u32 offset; /* in its section, as libbpf lays it out */
-	__u32 size;
+	__u64 offset; /* in its section, as libbpf lays it out (64-bit, as in ELF) */
+	__u64 size;
 	bool is_static; /* static variables are not part of a skeleton */
 };
 
 /* A BTF DATASEC with the sizes and offsets clang leaves as 0 filled in. */
 struct gen_datasec {
 	const char *name;
-	__u32 size;
+	__u64 size; /* the ELF section's, 64-bit as there */
 	struct gen_var *vars; /* by offset */
 	int nr_vars;
 };
@@ -66,7 +66,17 @@ struct gen_obj {
 
 /* Reads @path. On error prints why on stderr and returns a negative errno. */
 int gen_obj_open(struct gen_obj *obj, const char *path);
+/* The same from a copy of @buf (@sz bytes); @name stands for the path in
+ * messages (the fuzzer's way in).
+ */
+int gen_obj_open_mem(struct gen_obj *obj, const char *name, const void *buf, size_t sz);
 void gen_obj_close(struct gen_obj *obj);
+
+struct strbuf;
+/* The skeleton of @obj, named @name, into @out (gen_skeleton.c); the caller
+ * frees @out, also on error.
+ */
+int gen_skeleton_build(const struct gen_obj *obj, const char *name, struct strbuf *out);
 
 /* Replaces every character that can't be in a C identifier by '_'. */
 void gen_sanitize_ident(char *s);

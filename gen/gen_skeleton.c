@@ -101,8 +101,8 @@ static bool var_exposed(const struct gen_var *v)
  */
 static void emit_datasec(struct skel_gen *g, const char *ident, const struct gen_datasec *ds)
 {
-	__u32 off = 0;
-	char n[16], size[16];
+	__u64 off = 0;
+	char n[16], size[24];
 	int i, pads = 0;
 
 	EMIT(g, "datasec_begin", { "IDENT", ident });
@@ -116,14 +116,14 @@ static void emit_datasec(struct skel_gen *g, const char *ident, const struct gen
 		if (!var_exposed(v))
 			continue;
 		if (v->offset < off) {
-			fprintf(stderr, "Error: %s: variables of %s overlap at '%s' (offset %u)\n",
-				g->obj->path, ds->name, v->name, v->offset);
+			fprintf(stderr, "Error: %s: variables of %s overlap at '%s' (offset %llu)\n",
+				g->obj->path, ds->name, v->name, (unsigned long long)v->offset);
 			g->err = -EINVAL;
 			return;
 		}
 		if (v->offset > off) {
 			snprintf(n, sizeof(n), "%d", pads++);
-			snprintf(size, sizeof(size), "%u", v->offset - off);
+			snprintf(size, sizeof(size), "%llu", (unsigned long long)(v->offset - off));
 			EMIT(g, "datasec_pad", { "N", n }, { "SIZE", size });
 		}
 		strbuf_puts(&g->out, "\t\t");
@@ -230,14 +230,14 @@ static void emit_elf_bytes(struct skel_gen *g)
 
 static void emit_asserts_for(struct skel_gen *g, const char *ident, const struct gen_datasec *ds)
 {
-	char size[16], offset[16];
+	char size[24], offset[24];
 	int i;
 
 	for (i = 0; ds && i < ds->nr_vars; i++) {
 		if (!var_exposed(&ds->vars[i]))
 			continue;
-		snprintf(size, sizeof(size), "%u", ds->vars[i].size);
-		snprintf(offset, sizeof(offset), "%u", ds->vars[i].offset);
+		snprintf(size, sizeof(size), "%llu", (unsigned long long)ds->vars[i].size);
+		snprintf(offset, sizeof(offset), "%llu", (unsigned long long)ds->vars[i].offset);
 		EMIT(g, "assert_var", { "SEC", ident }, { "VAR", ds->vars[i].name },
 		     { "SIZE", size }, { "OFFSET", offset });
 	}
@@ -281,6 +281,15 @@ static int generate(struct skel_gen *g)
 	if (!g->err && g->out.failed)
 		g->err = -ENOMEM;
 	return g->err;
+}
+
+int gen_skeleton_build(const struct gen_obj *obj, const char *name, struct strbuf *out)
+{
+	struct skel_gen g = { .obj = obj, .name = name };
+	int err = generate(&g);
+
+	*out = g.out;
+	return err;
 }
 
 static bool is_c_keyword(const char *s)
@@ -373,9 +382,7 @@ static int do_skeleton(int argc, char **argv)
 	err = gen_obj_open(&obj, path);
 	if (err)
 		return 1;
-	g.obj = &obj;
-	g.name = name;
-	err = generate(&g);
+	err = gen_skeleton_build(&obj, name, &g.out);
 	if (!err && fwrite(g.out.buf, 1, g.out.len, stdout) != g.out.len)
 		err = -EIO;
 	if (!err && fflush(stdout))

@@ -27,3 +27,10 @@ cmake -S . -B build-sanitize -DBPF_ARENA_WERROR=ON -DBPF_ARENA_SANITIZE=ON \
 cmake --build build-sanitize -j"$jobs"
 # Tests that run other binaries (qemu, installed copies) don't need it twice.
 (cd build-sanitize && $sudo ctest --output-on-failure -j1 -LE no_sanitize)
+
+# Separate from the tests above: libFuzzer, with clang-14's runtime. Every
+# input that ever crashed a harness is replayed, then each harness fuzzes for
+# a short fixed time (README, "Reliability"; scripts/fuzz.sh runs for hours).
+echo "== fuzzing: replay fuzz/regressions, then ${BPF_ARENA_FUZZ_TIME:-45} s per harness"
+./scripts/install-deps.sh fuzz
+$sudo ./scripts/fuzz.sh --time "${BPF_ARENA_FUZZ_TIME:-45}"

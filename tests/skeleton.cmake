@@ -73,6 +73,12 @@ target_compile_definitions(test_skel_tool PRIVATE
 	SKEL_CLANGXX="${BPF_ARENA_TEST_CLANGXX}"
 	SKEL_VARIANTS=${skel_variants})
 add_dependencies(test_skel_tool bpf-arena skel_nobtf)
+# Objects the library refuses at open: the tool must refuse them too.
+set(BPF_ARENA_SKEL_BAD_PROGS core_no_pages core_too_big core_unaligned core_too_small core_high)
+bpf_arena_test_progs(${BPF_ARENA_SKEL_BAD_PROGS})
+foreach(prog ${BPF_ARENA_SKEL_BAD_PROGS})
+	add_dependencies(test_skel_tool prog_clang19_${prog})
+endforeach()
 foreach(variant ${BPF_ARENA_TEST_VARIANTS})
 	foreach(prog ${BPF_ARENA_SKEL_PROGS})
 		add_dependencies(test_skel_tool prog_${variant}_${prog})

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "test_helpers.h"
@@ -142,6 +143,96 @@ Test(bad_input, bogus_relocation)
 	free(buf);
 }
 
+static Elf64_Shdr *section_named(char *buf, const char *name)
+{
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
+	Elf64_Shdr *sh = (Elf64_Shdr *)(buf + eh->e_shoff);
+	const char *strs = buf + sh[eh->e_shstrndx].sh_offset;
+	int i;
+
+	for (i = 0; i < eh->e_shnum; i++)
+		if (strcmp(strs + sh[i].sh_name, name) == 0)
+			return &sh[i];
+	cr_assert_fail("no section '%s' in the object", name);
+	return NULL;
+}
+
+/* The first symbol of @type in the object's symbol table. */
+static Elf64_Sym *first_sym(char *buf, int type)
+{
+	Elf64_Sym *sym = (Elf64_Sym *)(buf + section_named(buf, ".symtab")->sh_offset);
+	size_t i, n = section_named(buf, ".symtab")->sh_size / sizeof(*sym);
+
+	for (i = 1; i < n; i++)
+		if (ELF64_ST_TYPE(sym[i].st_info) == type && sym[i].st_shndx)
+			return &sym[i];
+	cr_assert_fail("no symbol of type %d", type);
+	return NULL;
+}
+
+/* Issue 10: a FUNC symbol of size -56 made libbpf 1.1 malloc 2^64 - 56
+ * bytes (ENOMEM, or an ASan abort). Refused as corrupt, with EINVAL.
+ */
+Test(bad_input, function_symbol_of_negative_size)
+{
+	size_t sz;
+	char *buf = test_read_file(test_prog_path("core_globals"), &sz);
+
+	first_sym(buf, STT_FUNC)->st_size = (Elf64_Xword)-56;
+	cr_assert_eq(try_mem(buf, sz).open_err, -EINVAL);
+	expect_message("corrupt symbol");
+	expect_message("lie outside its section");
+	free(buf);
+}
+
+Test(bad_input, symbol_outside_its_section)
+{
+	size_t sz;
+	char *buf = test_read_file(test_prog_path("core_globals"), &sz);
+
+	first_sym(buf, STT_OBJECT)->st_value = 1ULL << 40;
+	cr_assert_eq(try_mem(buf, sz).open_err, -EINVAL);
+	expect_message("corrupt symbol");
+	free(buf);
+}
+
+/* Issue 10: a NOBITS .bss of 0x10577ef57c032d8a bytes made libbpf create a
+ * 2 GiB map and keep the kernel busy for 15 s. Refused at open, at once.
+ */
+Test(bad_input, huge_bss_is_refused_before_libbpf_sees_it)
+{
+	size_t sz;
+	char *buf = test_read_file(test_prog_path("core_globals"), &sz);
+	Elf64_Shdr *bss = section_named(buf, ".bss");
+	struct timespec t0, t1;
+	struct outcome out;
+
+	cr_assert_eq(bss->sh_type, SHT_NOBITS);
+	bss->sh_size = 0x10577ef57c032d8aULL;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	out = try_mem(buf, sz);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	cr_assert_eq(out.open_err, -EINVAL);
+	expect_message("data section");
+	expect_message("'.bss'");
+	cr_assert_lt(t1.tv_sec - t0.tv_sec, 2, "refusing it took %ld s",
+		     (long)(t1.tv_sec - t0.tv_sec));
+	free(buf);
+}
+
+Test(bad_input, corrupt_btf_ext_header)
+{
+	size_t sz;
+	char *buf = test_read_file(test_prog_path("core_globals"), &sz);
+	Elf64_Shdr *ext = section_named(buf, ".BTF.ext");
+	__u32 *hdr = (__u32 *)(buf + ext->sh_offset);
+
+	hdr[3] = 0xfffffff0; /* func_info's length */
+	cr_assert_eq(try_mem(buf, sz).open_err, -EINVAL);
+	expect_message("corrupt .BTF.ext");
+	free(buf);
+}
+
 Test(bad_input, two_arenas)
 {
 	cr_assert_eq(try_prog("core_two_arenas").open_err, -EINVAL);
@@ -170,6 +261,15 @@ Test(bad_input, range_crossing_4g)
 {
 	cr_assert_eq(try_prog("core_cross4g").open_err, -ERANGE);
 	expect_message("crosses a 4 GiB boundary");
+}
+
+/* 2^47 is past TASK_SIZE (0x7ffffffff000): the kernel would create the
+ * arena and mmap() fail with a bare ENOMEM at load; refused at open instead.
+ */
+Test(bad_input, map_extra_beyond_user_space)
+{
+	cr_assert_eq(try_prog("core_high").open_err, -ERANGE);
+	expect_message("beyond the end of user space (0x7ffffffff000)");
 }
 
 Test(bad_input, more_than_4g)
@@ -280,4 +380,51 @@ Test(bad_input, pin_outside_bpffs_is_refused)
 	cr_assert_eq(test_count_fds(), fds);
 	cr_assert_eq(test_count_maps(), maps);
 	unlink(pin);
+}
+
+/* Open core_unref (64 pages, a global no instruction references), give the
+ * arena @pages pages, load: the global must lie inside the arena that was
+ * created, with its initial value (issue 10: it was placed for 64 pages and
+ * written past a 1-page arena).
+ */
+static void resize_unreferenced_then_load(__u32 pages)
+{
+	struct bpf_object *obj;
+	struct bpf_arena *arena;
+	unsigned long base, p;
+	size_t sz = 0;
+	long *g;
+
+	obj = bpf_arena__open_file(test_prog_path("core_unref"), NULL);
+	cr_assert(obj);
+	cr_assert_eq(bpf_map__set_max_entries(bpf_object__find_map_by_name(obj, "arena"), pages),
+		     0);
+	cr_assert_eq(bpf_arena__load(obj), 0, "load after resize to %u pages: %s", pages,
+		     test_capture_log());
+	arena = bpf_arena__from_object(obj);
+	cr_assert(arena);
+	cr_assert_eq(bpf_arena__size(arena), (size_t)pages * sysconf(_SC_PAGESIZE));
+	base = (unsigned long)bpf_arena__base(arena);
+	g = bpf_arena__find_global(arena, "unref_counter", &sz);
+	cr_assert(g);
+	p = (unsigned long)g;
+	cr_assert(p >= base && p + sz <= base + bpf_arena__size(arena),
+		  "global at 0x%lx outside the arena [0x%lx, +%zu)", p, base,
+		  bpf_arena__size(arena));
+	cr_assert_eq(*g, 0x5eed);
+	cr_assert_eq(bpf_arena__globals_offset(arena), bpf_arena__size(arena) - 4096);
+	cr_assert_eq(test_run_prog(obj, "touch_nothing"), 3);
+	bpf_arena__close(obj);
+}
+
+Test(bad_input, unreferenced_globals_follow_a_shrunk_arena)
+{
+	test_require_arena_kernel();
+	resize_unreferenced_then_load(1);
+}
+
+Test(bad_input, unreferenced_globals_follow_a_grown_arena)
+{
+	test_require_arena_kernel();
+	resize_unreferenced_then_load(128);
 }

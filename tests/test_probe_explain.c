@@ -70,12 +70,43 @@ Test(probe_explain, a_real_big_offset_refusal_names_the_capability_and_entry)
 	prog = load_direct_value(fd, 1U << 29);
 	cr_assert_lt(prog, 0, "this kernel took a 512 MiB offset: update the probe tests");
 
-	cr_assert_eq(arena_probe_explain_prog(verifier_log, msg, sizeof(msg)), 1,
+	/* the offset lies inside the arena: the kernel lacks full-range offsets */
+	cr_assert_eq(arena_probe_explain_offset(verifier_log, sz, 0, msg, sizeof(msg)), 1,
 		     "log not recognised:\n%s", verifier_log);
 	cr_assert(strstr(msg, "direct value offsets of 512 MiB and more"), "%s", msg);
 	cr_assert(strstr(msg, "kernel-patches/series.tsv entry 'arena-big-offsets'"), "%s", msg);
 	cr_assert(strstr(msg, "upstream Linux after 6.18"), "%s", msg);
 	munmap(base, sz);
+	close(fd);
+}
+
+/* The issue's corrupt .bss: an offset of 4294967280 into a map of 64 bytes.
+ * The verifier says the same words as for an arena offset it can't take,
+ * but no kernel would take this one: the object is blamed, not the kernel.
+ */
+Test(probe_explain, an_offset_beyond_every_map_is_corruption_not_a_missing_feature)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, mopts, .map_flags = BPF_F_MMAPABLE);
+	char msg[512] = "";
+	int fd, prog;
+
+	test_require_arena_kernel();
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "explain_bss", 4, 64, 1, &mopts);
+	cr_assert_geq(fd, 0);
+	prog = load_direct_value(fd, 4294967280U);
+	cr_assert_lt(prog, 0);
+	cr_assert(strstr(verifier_log, "direct value offset of 4294967280"), "%s", verifier_log);
+
+	/* no arena, a 64-byte map */
+	cr_assert_eq(arena_probe_explain_offset(verifier_log, 0, 64, msg, sizeof(msg)), 1);
+	cr_assert(strstr(msg, "the object is corrupt"), "%s", msg);
+	cr_assert_null(strstr(msg, "lacks"), "%s", msg);
+	/* an arena of 1 GiB doesn't reach 4294967280 either */
+	cr_assert_eq(arena_probe_explain_offset(verifier_log, 1ULL << 30, 64, msg, sizeof(msg)), 1);
+	cr_assert(strstr(msg, "the object is corrupt"), "%s", msg);
+	/* and the log alone no longer blames a missing feature */
+	msg[0] = '\0';
+	cr_assert_eq(arena_probe_explain_prog(verifier_log, msg, sizeof(msg)), 0, "%s", msg);
 	close(fd);
 }
 

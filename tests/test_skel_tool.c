@@ -7,6 +7,8 @@
  * Paths come from the build (skeleton.cmake).
  */
 #include <criterion/criterion.h>
+#include <elf.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,6 +194,100 @@ Test(skel_tool, bad_input_gets_an_error_and_no_header)
 	expect_refused("gen skeleton", "expected FILE");
 	expect_refused("gen frobnicate", "unknown command");
 	expect_refused("frobnicate", "unknown object");
+}
+
+/* One validator: what bpf_arena__open() refuses, the tool refuses, with the
+ * library's own message (issue 10: it wrote skeletons for all of these).
+ */
+Test(skel_tool, refuses_what_the_library_refuses)
+{
+	static const struct {
+		const char *prog, *msg;
+	} bad[] = {
+		{ "core_no_pages", "max_entries is 0" },
+		{ "core_too_big", "lower max_entries to at most 1048576" },
+		{ "core_unaligned", "not page aligned" },
+		{ "core_too_small", "raise max_entries to at least 3" },
+		{ "core_high", "beyond the end of user space" },
+	};
+	char args[8192];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(args, sizeof(args), "gen skeleton '%s/clang19/%s.bpf.o'", SKEL_PROGS_DIR,
+			 bad[i].prog);
+		expect_refused(args, bad[i].msg);
+		/* and the library says the same */
+		snprintf(args, sizeof(args), "%s/clang19/%s.bpf.o", SKEL_PROGS_DIR, bad[i].prog);
+		cr_expect_null(bpf_arena__open_file(args, NULL), "%s opened", bad[i].prog);
+	}
+}
+
+/* A truncated object: the reason, not "no symbol table". */
+Test(skel_tool, truncated_object_says_truncated)
+{
+	char src[4300], dst[4300], args[8192];
+	size_t sz, cuts[] = { 64, 3000, 0 }, i;
+	char *buf;
+	FILE *f;
+
+	snprintf(src, sizeof(src), "%s/clang19/skel_globals.bpf.o", SKEL_PROGS_DIR);
+	buf = test_read_file(src, &sz);
+	cuts[2] = sz - 100;
+	for (i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		snprintf(dst, sizeof(dst), "%s/cut%zu.bpf.o", work, cuts[i]);
+		f = fopen(dst, "w");
+		cr_assert(f);
+		cr_assert_eq(fwrite(buf, 1, cuts[i], f), cuts[i]);
+		fclose(f);
+		snprintf(args, sizeof(args), "gen skeleton '%s' name cut", dst);
+		expect_refused(args, "truncated");
+	}
+	free(buf);
+}
+
+/* Offsets and sizes are 64-bit in ELF: the generator keeps them so (it cut
+ * them to 32 bits). A variable whose symbol says it starts 4 GiB further on
+ * must be refused as outside its section, not wrapped back inside it.
+ */
+Test(skel_tool, variable_offsets_are_not_cut_to_32_bits)
+{
+	char src[4300], dst[4300], args[8192];
+	Elf64_Ehdr *eh;
+	Elf64_Shdr *sh;
+	Elf64_Sym *sym;
+	size_t sz, i, n;
+	bool moved = false;
+	char *buf;
+	FILE *f;
+
+	snprintf(src, sizeof(src), "%s/clang19/skel_globals.bpf.o", SKEL_PROGS_DIR);
+	buf = test_read_file(src, &sz);
+	eh = (Elf64_Ehdr *)buf;
+	sh = (Elf64_Shdr *)(buf + eh->e_shoff);
+	for (i = 0; i < eh->e_shnum && !moved; i++) {
+		if (sh[i].sh_type != SHT_SYMTAB)
+			continue;
+		sym = (Elf64_Sym *)(buf + sh[i].sh_offset);
+		for (n = 0; n < sh[i].sh_size / sizeof(*sym); n++) {
+			if (ELF64_ST_TYPE(sym[n].st_info) == STT_OBJECT && sym[n].st_shndx &&
+			    sym[n].st_shndx < eh->e_shnum &&
+			    sh[sym[n].st_shndx].sh_type == SHT_PROGBITS) {
+				sym[n].st_value += 1ULL << 32;
+				moved = true;
+				break;
+			}
+		}
+	}
+	cr_assert(moved, "no data variable in skel_globals");
+	snprintf(dst, sizeof(dst), "%s/far.bpf.o", work);
+	f = fopen(dst, "w");
+	cr_assert(f);
+	cr_assert_eq(fwrite(buf, 1, sz, f), sz);
+	fclose(f);
+	snprintf(args, sizeof(args), "gen skeleton '%s' name far", dst);
+	expect_refused(args, "outside its section");
+	free(buf);
 }
 
 Test(skel_tool, help_and_version_in_bpftool_style)

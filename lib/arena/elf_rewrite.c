@@ -35,6 +35,7 @@ struct elf_scan {
 	size_t arena_shndx; /* 0: none */
 	size_t symtab_shndx;
 	size_t btf_shndx;
+	size_t btf_ext_shndx;
 	const Elf64_Sym *syms;
 	size_t sym_cnt;
 };
@@ -86,11 +87,35 @@ static int check_header(struct elf_scan *s)
 	return 0;
 }
 
+/*
+ * A data section becomes a map whose value is the whole section (libbpf's
+ * .data/.rodata/.bss maps), and a NOBITS one has no bytes in the file to
+ * bound its size: a corrupt .bss of 0x10577ef57c032d8a bytes made libbpf
+ * create a 2 GiB map (its value_size is 32 bits) and keep the kernel busy
+ * for 15 s. No byte of a map value at 512 MiB or beyond can be reached by a
+ * program (the verifier's BPF_MAX_VAR_OFF bounds every map-value offset), so
+ * a larger data section is corruption or unusable either way. The arena's
+ * own section is bounded by the largest arena, 4 GiB.
+ */
+static int check_data_size(struct elf_scan *s, size_t idx, const char *name, const GElf_Shdr *sh)
+{
+	__u64 limit = strcmp(name, ARENA_SEC) == 0 ? BPF_ARENA_MAX_SIZE : MAX_DIRECT_VALUE_OFF;
+
+	if (!(sh->sh_flags & SHF_ALLOC) || (sh->sh_flags & SHF_EXECINSTR) ||
+	    (sh->sh_type != SHT_NOBITS && sh->sh_type != SHT_PROGBITS) || sh->sh_size <= limit)
+		return 0;
+	pr_warn("object '%s': corrupt or unusable ELF: data section %zu '%s' is %llu bytes, "
+		"more than the %llu a BPF program can address in it\n",
+		s->obj_name, idx, name, (unsigned long long)sh->sh_size, (unsigned long long)limit);
+	return -EINVAL;
+}
+
 /* Every section's bytes must lie inside the file before anyone reads them. */
 static int check_sections(struct elf_scan *s)
 {
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
+	int err;
 
 	if (elf_getshdrnum(s->elf, &s->shnum) || elf_getshdrstrndx(s->elf, &s->shstrndx)) {
 		pr_warn("object '%s': corrupt ELF: %s\n", s->obj_name, elf_errmsg(-1));
@@ -114,10 +139,15 @@ static int check_sections(struct elf_scan *s)
 			return -EINVAL;
 		}
 		name = sec_name(s, &sh);
+		err = check_data_size(s, idx, name, &sh);
+		if (err)
+			return err;
 		if (strcmp(name, ARENA_SEC) == 0)
 			s->arena_shndx = idx;
 		else if (strcmp(name, ".BTF") == 0)
 			s->btf_shndx = idx;
+		else if (strcmp(name, ".BTF.ext") == 0)
+			s->btf_ext_shndx = idx;
 		else if (sh.sh_type == SHT_SYMTAB)
 			s->symtab_shndx = idx;
 	}
@@ -155,6 +185,54 @@ static int load_symbols(struct elf_scan *s)
 	return 0;
 }
 
+static const char *sym_name(struct elf_scan *s, const Elf64_Sym *sym);
+
+/*
+ * Every symbol must describe bytes of its own section: libbpf 1.1 trusts
+ * st_value and st_size (a FUNC symbol of size -56 made it malloc 2^64 - 56
+ * bytes), so a symbol that points outside its section, names a section that
+ * doesn't exist, or is a function outside code, is refused here.
+ */
+static int check_symbols(struct elf_scan *s)
+{
+	size_t i;
+
+	for (i = 1; i < s->sym_cnt; i++) {
+		const Elf64_Sym *sym = &s->syms[i];
+		int type = ELF64_ST_TYPE(sym->st_info);
+		GElf_Shdr sh;
+
+		if (sym->st_shndx == SHN_UNDEF || sym->st_shndx == SHN_ABS ||
+		    sym->st_shndx == SHN_COMMON)
+			continue;
+		if (sym->st_shndx >= s->shnum) {
+			pr_warn("object '%s': corrupt symbol #%zu '%s': section index %u, but the "
+				"object has %zu sections\n",
+				s->obj_name, i, sym_name(s, sym), sym->st_shndx, s->shnum);
+			return -EINVAL;
+		}
+		if (get_shdr(s, sym->st_shndx, &sh))
+			return -EINVAL;
+		if (sym->st_value > sh.sh_size || sym->st_size > sh.sh_size - sym->st_value) {
+			pr_warn("object '%s': corrupt symbol #%zu '%s': %llu bytes at offset %llu "
+				"lie outside its section '%s' (%llu bytes)\n",
+				s->obj_name, i, sym_name(s, sym), (unsigned long long)sym->st_size,
+				(unsigned long long)sym->st_value, sec_name(s, &sh),
+				(unsigned long long)sh.sh_size);
+			return -EINVAL;
+		}
+		if (type == STT_FUNC &&
+		    (!(sh.sh_flags & SHF_EXECINSTR) || sh.sh_type != SHT_PROGBITS ||
+		     sym->st_value % BPF_INSN_SZ || sym->st_size % BPF_INSN_SZ)) {
+			pr_warn("object '%s': corrupt symbol #%zu: function '%s' is not whole "
+				"instructions of a code section ('%s')\n",
+				s->obj_name, i, sym_name(s, sym), sec_name(s, &sh));
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static const char *sym_name(struct elf_scan *s, const Elf64_Sym *sym)
 {
 	GElf_Shdr sh;
@@ -164,6 +242,45 @@ static const char *sym_name(struct elf_scan *s, const Elf64_Sym *sym)
 		return "?";
 	name = elf_strptr(s->elf, sh.sh_link, sym->st_name);
 	return name && *name ? name : ARENA_SEC " (static)";
+}
+
+/*
+ * .BTF.ext: func_info, line_info and CO-RE relocations, each a part named by
+ * an (offset, length) pair after the header. Only the header is checked
+ * here: a magic libbpf knows, a header inside the section, and every part
+ * inside the section; libbpf checks the records.
+ */
+static int check_btf_ext(struct elf_scan *s)
+{
+	const unsigned char *p;
+	__u32 hdr_len, off, len, i;
+	__u16 magic;
+	GElf_Shdr sh;
+
+	if (!s->btf_ext_shndx)
+		return 0;
+	if (get_shdr(s, s->btf_ext_shndx, &sh))
+		return -EINVAL;
+	if (sh.sh_type == SHT_NOBITS || sh.sh_size < 8)
+		goto bad;
+	p = s->image + sh.sh_offset; /* inside the file: check_sections() */
+	memcpy(&magic, p, sizeof(magic));
+	memcpy(&hdr_len, p + 4, sizeof(hdr_len));
+	if (magic != 0xeB9F || p[2] != 1 || hdr_len < 8 || hdr_len > sh.sh_size || hdr_len % 4)
+		goto bad;
+	/* after magic, version, flags and hdr_len: offset/length pairs */
+	for (i = 8; i + 8 <= hdr_len; i += 8) {
+		memcpy(&off, p + i, sizeof(off));
+		memcpy(&len, p + i + 4, sizeof(len));
+		if ((__u64)hdr_len + off + len > sh.sh_size)
+			goto bad;
+	}
+	return 0;
+bad:
+	pr_warn("object '%s': corrupt .BTF.ext (%llu bytes): its header or a part it names lies "
+		"outside the section\n",
+		s->obj_name, (unsigned long long)sh.sh_size);
+	return -EINVAL;
 }
 
 static int add_ref(struct arena_elf *elf, size_t file_off, __u64 arena_off)
@@ -292,6 +409,32 @@ static int scan_all_relocs(struct elf_scan *s, struct arena_elf *elf)
 	return 0;
 }
 
+/* Globals need an arena, and one they fit in: checked before their image is
+ * allocated, as big as they are.
+ */
+static int check_arena_def(struct elf_scan *s, struct arena_elf *elf)
+{
+	GElf_Shdr sh = {};
+
+	if (s->arena_shndx && get_shdr(s, s->arena_shndx, &sh))
+		return -EINVAL;
+	if ((sh.sh_size || elf->ref_cnt) && !elf->has_arena_map && !s->btf_shndx) {
+		pr_warn("object '%s' has __arena globals but no BTF (no .BTF section), where "
+			"its arena map would be defined: compile it with clang -g\n",
+			s->obj_name);
+		return -EINVAL;
+	}
+	if ((sh.sh_size || elf->ref_cnt) && !elf->has_arena_map) {
+		pr_warn("object '%s' has __arena globals (%llu bytes in %s) but no arena map: "
+			"declare one in SEC(\".maps\") with __uint(type, BPF_MAP_TYPE_ARENA)\n",
+			s->obj_name, (unsigned long long)sh.sh_size, ARENA_SEC);
+		return -EINVAL;
+	}
+	if (!elf->has_arena_map)
+		return 0;
+	return arena_map_def_validate(&elf->def, sh.sh_size, s->obj_name);
+}
+
 static int copy_globals(struct elf_scan *s, struct arena_elf *elf)
 {
 	GElf_Shdr sh;
@@ -374,12 +517,24 @@ int arena_elf_parse(const void *buf, size_t sz, const char *obj_name, struct are
 	err = load_symbols(&s);
 	if (err)
 		goto out;
+	err = check_symbols(&s);
+	if (err)
+		goto out;
+	err = check_btf_ext(&s);
+	if (err)
+		goto out;
 	if (s.btf_shndx) {
 		GElf_Shdr sh;
 
 		err = get_shdr(&s, s.btf_shndx, &sh);
 		if (err)
 			goto out;
+		if (sh.sh_type == SHT_NOBITS) {
+			pr_warn("object '%s': corrupt ELF: .BTF has no bytes in the file\n",
+				obj_name);
+			err = -EINVAL;
+			goto out;
+		}
 		err = arena_map_def_scan(s.image + sh.sh_offset, sh.sh_size, obj_name, elf);
 		if (err)
 			goto out;
@@ -392,18 +547,13 @@ int arena_elf_parse(const void *buf, size_t sz, const char *obj_name, struct are
 	err = scan_all_relocs(&s, elf);
 	if (err)
 		goto out;
+	err = check_arena_def(&s, elf);
+	if (err)
+		goto out;
 	err = copy_globals(&s, elf);
 	if (err)
 		goto out;
 	quiet_globals_section(&s);
-
-	if ((elf->has_globals_sec || elf->ref_cnt) && !elf->has_arena_map) {
-		pr_warn("object '%s' has __arena globals (%zu bytes in %s) but no arena map: "
-			"declare one in SEC(\".maps\") with __uint(type, BPF_MAP_TYPE_ARENA)\n",
-			obj_name, elf->globals_sz, ARENA_SEC);
-		err = -EINVAL;
-		goto out;
-	}
 out:
 	if (s.elf)
 		elf_end(s.elf);

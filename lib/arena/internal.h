@@ -96,7 +96,10 @@ struct arena_elf {
 	struct arena_insn_refs *insn_refs; /* for binding, see insn_refs.h */
 };
 
-/* Parse @buf, validate it and record the arena map, globals and references;
+/* Parse @buf, validate it (the ELF, symbols, relocations, BTF, and the arena
+ * map's definition against its globals: arena_map_def_validate(); the
+ * skeleton generator runs the same check, so what the library refuses never
+ * gets a skeleton) and record the arena map, globals and references;
  * @elf->image is a private copy of @buf with relocations against the arena
  * dropped and enum-typed map fields rewritten. Instructions are not patched
  * yet (arena_elf_patch_refs()).

@@ -291,6 +291,21 @@ int arena_map_def_apply_fixups(struct bpf_object *obj, const struct arena_elf *e
 	return 0;
 }
 
+/*
+ * The end of the user address space an arena can be mapped in. On x86-64 it
+ * is TASK_SIZE with 4-level paging, 2^47 less a guard page (0x7ffffffff000):
+ * the kernel creates an arena at any map_extra, but mmap() fails with ENOMEM
+ * above this. With 5-level paging the kernel still hands out addresses above
+ * 2^47 only to a process that asked for them (DEFAULT_MAP_WINDOW), so the
+ * same end holds for what an application can rely on. Elsewhere the limit is
+ * left to mmap().
+ */
+#if defined(__x86_64__)
+#define ARENA_USER_ADDR_END 0x7ffffffff000ULL
+#else
+#define ARENA_USER_ADDR_END UINT64_MAX
+#endif
+
 int arena_map_def_validate(const struct arena_map_def *def, size_t globals_sz, const char *obj_name)
 {
 	const __u32 known = BPF_ARENA_F_MMAPABLE | BPF_ARENA_F_SEGV_ON_FAULT |
@@ -329,6 +344,14 @@ int arena_map_def_validate(const struct arena_map_def *def, size_t globals_sz, c
 			"user address; use a multiple of %zu, or 0 to let the kernel pick\n",
 			def->name, (unsigned long long)def->map_extra, page);
 		return -EINVAL;
+	}
+	if (def->map_extra && def->map_extra > ARENA_USER_ADDR_END - size) {
+		pr_warn("arena '%s': map_extra 0x%llx puts the arena (%llu bytes) beyond the end "
+			"of user space (0x%llx), where it can't be mapped: pick a lower address, "
+			"or 0 to let the kernel pick\n",
+			def->name, (unsigned long long)def->map_extra, (unsigned long long)size,
+			(unsigned long long)ARENA_USER_ADDR_END);
+		return -ERANGE;
 	}
 	if (def->map_extra && (def->map_extra >> 32) != ((def->map_extra + size - 1) >> 32)) {
 		pr_warn("arena '%s': [0x%llx, 0x%llx) crosses a 4 GiB boundary, which the "

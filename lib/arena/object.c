@@ -171,9 +171,7 @@ static struct bpf_object *open_image(const void *buf, size_t sz, const char *def
 	if (err)
 		goto err_out;
 	if (a->elf.has_arena_map) {
-		err = arena_map_def_validate(&a->elf.def, a->elf.globals_sz, name);
-		if (err)
-			goto err_out;
+		/* arena_elf_parse() validated the definition (the generator's check too) */
 		err = plan_globals(a, name);
 		if (err)
 			goto err_out;
@@ -292,12 +290,28 @@ static void current_def(const struct bpf_arena *a, struct arena_map_def *def)
 	}
 }
 
-static int check_unchanged_geometry(const struct bpf_arena *a, const struct arena_map_def *def)
+/*
+ * Everything planned at open from the arena's size and address: the
+ * globals' offset (at the end of the arena, so it follows the size), and,
+ * when instructions reference globals, their addresses patched into those
+ * instructions and a reservation of the address range. Any change of size or
+ * address since open must re-plan the first and is refused for the second:
+ * an offset planned for 64 pages and used in a 1-page arena writes the
+ * initial image past its end.
+ */
+static int check_unchanged_geometry(struct bpf_arena *a, const struct arena_map_def *def)
 {
-	if (!a->elf.ref_cnt)
-		return 0;
 	if (def->max_entries == a->elf.def.max_entries && def->map_extra == a->elf.def.map_extra)
 		return 0;
+	if (!a->elf.ref_cnt) {
+		/* nothing holds the old plan: place the globals in the new arena
+		 * (arena_map_def_validate() saw they fit)
+		 */
+		if (a->layout == BPF_ARENA_GLOBALS_AT_END && a->elf.globals_sz)
+			a->globals_off = (size_t)def->max_entries * arena_page_size() -
+					 round_up_page(a->elf.globals_sz);
+		return 0;
+	}
 	pr_warn("arena '%s': max_entries or map_extra changed after open (%u pages at 0x%llx "
 		"-> %u at 0x%llx), but the globals' addresses were fixed at open: set them in "
 		"the BPF definition instead\n",
@@ -413,16 +427,22 @@ static int attach_prog_logs(struct bpf_arena *a)
  */
 static void load_failure_explain(struct bpf_arena *a)
 {
+	__u64 arena_size = a->map ? bpf_arena__size(a) : 0, largest = 0;
+	struct bpf_map *map;
 	char why[1024];
 	size_t i;
 
+	bpf_object__for_each_map(map, a->obj)
+		if (map != a->map && bpf_map__value_size(map) > largest)
+			largest = bpf_map__value_size(map);
 	for (i = 0; i < a->log_cnt; i++) {
 		const char *name = bpf_program__name(a->logs[i].prog), *log = a->logs[i].buf;
 
 		if (!log[0])
 			continue;
 		arena_pr_text(LIBBPF_WARN, name, log);
-		if (arena_probe_explain_prog(log, why, sizeof(why)) > 0)
+		if (arena_probe_explain_offset(log, arena_size, largest, why, sizeof(why)) > 0 ||
+		    arena_probe_explain_prog(log, why, sizeof(why)) > 0)
 			pr_warn("prog '%s': %s\n", name, why);
 		else if (strstr(log, "associated arena"))
 			pr_warn("prog '%s': it uses arena memory but doesn't name the arena map, "

@@ -4,6 +4,7 @@
 #define __BPF_ARENA_PROBE_H
 
 #include <stddef.h>
+#include <linux/types.h>
 #include <bpf_arena/bpf_arena_probe.h>
 
 /* Run the (cached) probes; if the kernel lacks something every arena object
@@ -20,5 +21,14 @@ int arena_probe_explain(char *buf, size_t len);
  * explain it into @buf and return 1; else return 0.
  */
 int arena_probe_explain_prog(const char *verifier_log, char *buf, size_t len);
+
+/* For the verifier's "direct value offset of N is not allowed": blame the
+ * kernel (the full-range offsets it lacks) only when N lies inside the
+ * object's arena (@arena_size bytes, 0: none); beyond it and beyond the
+ * largest value of the object's other maps (@largest_value), say the object
+ * is corrupt. Returns 1 when @buf holds an explanation, else 0.
+ */
+int arena_probe_explain_offset(const char *verifier_log, __u64 arena_size, __u64 largest_value,
+			       char *buf, size_t len);
 
 #endif /* __BPF_ARENA_PROBE_H */

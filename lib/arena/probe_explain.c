@@ -9,6 +9,7 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <bpf_arena/bpf_arena_probe.h>
 
@@ -87,7 +88,7 @@ static const struct {
 	const char *words;
 	enum bpf_arena_probe_cap cap;
 } refusals[] = {
-	{ "direct value offset of", BPF_ARENA_CAP_BIG_OFFSETS },
+	/* "direct value offset of N": needs the maps' sizes, see below */
 	{ "sleepable kfunc bpf_arena_alloc_pages", BPF_ARENA_CAP_NONSLEEPABLE_ALLOC },
 	{ "sleepable kfunc bpf_arena_free_pages", BPF_ARENA_CAP_NONSLEEPABLE_ALLOC },
 	{ "bpf_arena_reserve_pages", BPF_ARENA_CAP_KFUNC_RESERVE_PAGES },
@@ -214,4 +215,45 @@ int arena_probe_explain_prog(const char *verifier_log, char *buf, size_t len)
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * "direct value offset of N is not allowed" says only that N >= 512 MiB
+ * (BPF_MAX_VAR_OFF), not which map the instruction named. Whether a kernel
+ * feature is missing depends on where N points: inside the object's arena,
+ * it is the full-range offset a newer kernel takes (when the probe found it
+ * missing); beyond the arena and every other map of the object, no kernel
+ * would take it, and the object is corrupt (its instructions or section
+ * sizes don't agree).
+ */
+int arena_probe_explain_offset(const char *verifier_log, __u64 arena_size, __u64 largest_value,
+			       char *buf, size_t len)
+{
+	static const char words[] = "direct value offset of ";
+	struct bpf_arena_probe_result r[__BPF_ARENA_CAP_CNT];
+	const char *p = verifier_log ? strstr(verifier_log, words) : NULL;
+	unsigned long long off;
+	char *end;
+
+	if (!p)
+		return 0;
+	off = strtoull(p + sizeof(words) - 1, &end, 10);
+	if (end == p + sizeof(words) - 1)
+		return 0;
+	if (off >= arena_size && off >= largest_value) {
+		snprintf(buf, len,
+			 "the verifier refused a direct value offset of %llu, beyond the end of "
+			 "every map of the object (the arena is %llu bytes, the largest other map "
+			 "value %llu): the object is corrupt (an instruction or a section size is "
+			 "wrong), not a missing kernel feature; rebuild it",
+			 off, (unsigned long long)arena_size, (unsigned long long)largest_value);
+		return 1;
+	}
+	if (off >= arena_size)
+		return 0; /* inside a data map: not an arena matter */
+	if (bpf_arena__probe(r, __BPF_ARENA_CAP_CNT, NULL) < 0 ||
+	    r[BPF_ARENA_CAP_BIG_OFFSETS].status != BPF_ARENA_PROBE_MISSING)
+		return 0;
+	explain_missing(&r[BPF_ARENA_CAP_BIG_OFFSETS], buf, len);
+	return 1;
 }
