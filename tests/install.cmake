@@ -31,5 +31,6 @@ add_test(NAME test_man
 		${PROJECT_SOURCE_DIR}/lib/arena/libbpf_arena.map)
 add_test(NAME test_completion
 	COMMAND ${BPF_ARENA_BASH} ${CMAKE_CURRENT_SOURCE_DIR}/test_completion.sh
-		${PROJECT_SOURCE_DIR}/completion/bpf-arena $<TARGET_FILE:bpf-arena>)
+		${PROJECT_SOURCE_DIR}/completion/bpf-arena $<TARGET_FILE:bpf-arena>
+		$<TARGET_FILE:pin_helper_${_opts_variant}>)
 set_tests_properties(test_man test_completion PROPERTIES TIMEOUT 60)
