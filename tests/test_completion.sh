@@ -18,6 +18,7 @@ complete -p bpf-arena | grep -q -- '-F _bpf_arena' || { echo "not registered"; e
 
 work=$(mktemp -d)
 pin_root=
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup()
 {
 	rm -rf "$work"
