@@ -27,8 +27,10 @@ add_custom_target(test_opts_cxx_deps ALL DEPENDS bpf_arena prog_${_opts_variant}
 find_program(BPF_ARENA_BASH NAMES bash REQUIRED)
 add_test(NAME test_man
 	COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/test_man.sh ${PROJECT_SOURCE_DIR}/docs/man
-		${PROJECT_SOURCE_DIR}/include $<TARGET_FILE:bpf-arena>)
+		${PROJECT_SOURCE_DIR}/include $<TARGET_FILE:bpf-arena>
+		${PROJECT_SOURCE_DIR}/lib/arena/libbpf_arena.map)
 add_test(NAME test_completion
 	COMMAND ${BPF_ARENA_BASH} ${CMAKE_CURRENT_SOURCE_DIR}/test_completion.sh
-		${PROJECT_SOURCE_DIR}/completion/bpf-arena $<TARGET_FILE:bpf-arena>)
+		${PROJECT_SOURCE_DIR}/completion/bpf-arena $<TARGET_FILE:bpf-arena>
+		$<TARGET_FILE:pin_helper_${_opts_variant}>)
 set_tests_properties(test_man test_completion PROPERTIES TIMEOUT 60)
