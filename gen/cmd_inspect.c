@@ -648,7 +648,8 @@ static int do_show(const struct inspect_args *a)
 {
 	LIBBPF_OPTS(bpf_arena_describe_opts, dopts, .no_pins = false);
 	LIBBPF_OPTS(bpf_arena_globals_opts, gopts, .object_path = a->object,
-		    .offset = a->globals_offset);
+		    .offset = a->globals_offset >= 0 ? (__u64)a->globals_offset : 0,
+		    .offset_set = a->globals_offset >= 0);
 	struct bpf_arena_heap_stats *st = NULL;
 	struct bpf_arena_globals *g = NULL;
 	struct bpf_arena_reader *r = NULL;
@@ -771,7 +772,7 @@ int cmd_inspect(int argc, char **argv)
 		} else if (!strcmp(arg, "--svg") && i + 1 < argc) {
 			a.svg = argv[++i];
 		} else if (!strcmp(arg, "--globals-offset") && i + 1 < argc) {
-			if (!parse_num(argv[++i], &v) || v > (1ULL << 32)) {
+			if (!parse_num(argv[++i], &v) || v >= (1ULL << 32)) {
 				fprintf(stderr, "Error: bad --globals-offset '%s'\n", argv[i]);
 				return 1;
 			}

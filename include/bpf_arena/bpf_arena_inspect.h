@@ -158,11 +158,14 @@ struct bpf_arena_globals_opts {
 	size_t sz;
 	/* An object file to take the types from (else the programs' BTF). */
 	const char *object_path;
-	/* The globals' offset inside the arena; negative: learn it. */
-	long long offset;
+	/* The globals' offset inside the arena, taken when offset_set is
+	 * true; else it is learned (a field left 0 must not mean "at 0").
+	 */
+	__u64 offset;
+	bool offset_set;
 	size_t : 0;
 };
-#define bpf_arena_globals_opts__last_field offset
+#define bpf_arena_globals_opts__last_field offset_set
 
 /* The __arena globals of arena @map_id (the DATASEC .addr_space.1 of the BTF
  * its programs were loaded with, or of the object file): NULL with errno

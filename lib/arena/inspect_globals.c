@@ -191,7 +191,9 @@ struct bpf_arena_globals *bpf_arena__find_globals(__u32 map_id,
 	if (!INSPECT_OPTS_VALID(opts, bpf_arena_globals_opts))
 		return arena_err_ptr(-EINVAL);
 	obj_path = INSPECT_OPT(opts, bpf_arena_globals_opts, object_path, NULL);
-	off = INSPECT_OPT(opts, bpf_arena_globals_opts, offset, -1);
+	off = INSPECT_OPT(opts, bpf_arena_globals_opts, offset_set, false)
+		      ? (long long)INSPECT_OPT(opts, bpf_arena_globals_opts, offset, 0)
+		      : -1;
 	d = bpf_arena__describe(map_id, &dopts);
 	if (!d)
 		return NULL;
