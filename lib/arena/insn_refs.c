@@ -213,7 +213,9 @@ static int scan_rel(struct scan *s, const GElf_Shdr *rel_sh, const char *arena_m
 		const Elf64_Sym *sym;
 		const char *name;
 
-		if (off % INSN_SZ || off + INSN_SZ > code_sh.sh_size || sym_idx >= sym_cnt)
+		/* off near SIZE_MAX must not wrap past the check */
+		if (off % INSN_SZ || off >= code_sh.sh_size || code_sh.sh_size - off < INSN_SZ ||
+		    sym_idx >= sym_cnt)
 			continue;
 		memcpy(&insn, s->image + code_sh.sh_offset + off, sizeof(insn));
 		sym = &syms[sym_idx];
