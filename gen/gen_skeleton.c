@@ -116,7 +116,8 @@ static void emit_datasec(struct skel_gen *g, const char *ident, const struct gen
 		if (!var_exposed(v))
 			continue;
 		if (v->offset < off) {
-			fprintf(stderr, "Error: %s: variables of %s overlap at '%s' (offset %llu)\n",
+			fprintf(stderr,
+				"Error: %s: variables of %s overlap at '%s' (offset %llu)\n",
 				g->obj->path, ds->name, v->name, (unsigned long long)v->offset);
 			g->err = -EINVAL;
 			return;

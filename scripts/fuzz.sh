@@ -3,9 +3,11 @@
 # crashed one (fuzz/regressions/<harness>/), then fuzz each harness for a
 # fixed time. CI runs it for a short time; run it for hours on demand:
 #
-#   scripts/fuzz.sh [--time SECONDS] [--fork N] [--replay-only] [harness...]
+#   scripts/fuzz.sh [--time SECONDS] [--fork N] [--seed N] [--replay-only] [harness...]
 #
-# harness: open (bpf_arena__open_mem + accessors), load (open + load + close,
+# --seed fixes libFuzzer's seed (CI does, so that a run is repeatable and a
+# new finding comes from a long run, not at random in CI). harness: open
+# (bpf_arena__open_mem + accessors), load (open + load + close,
 # with an fd/mapping leak check; needs root and an arena kernel), gen (the
 # skeleton generator's reader and writer). Default: all three, 60 s each.
 # The growing corpus stays in build-fuzz/corpus/<harness>/ between runs; a
@@ -16,15 +18,17 @@ cd "$(dirname "$0")/.."
 
 time_s=60
 fork=0
+seed=0
 replay_only=false
 harnesses=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--time) time_s="$2"; shift 2 ;;
 	--fork) fork="$2"; shift 2 ;;
+	--seed) seed="$2"; shift 2 ;;
 	--replay-only) replay_only=true; shift ;;
 	open | load | gen) harnesses+=("$1"); shift ;;
-	-h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "fuzz.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -66,6 +70,7 @@ for h in "${harnesses[@]}"; do
 	echo "== fuzz_$h: ${time_s} s"
 	extra=()
 	[ "$fork" -gt 0 ] && extra+=(-fork="$fork" -ignore_crashes=0)
+	[ "$seed" -gt 0 ] && extra+=(-seed="$seed")
 	# -close_fd_mask=2: the code under test prints its refusals to stderr;
 	# libFuzzer and the sanitizers keep their own copy of it for reports.
 	if ! "$bin" -max_total_time="$time_s" -timeout=25 -rss_limit_mb=4096 -close_fd_mask=2 \

@@ -30,7 +30,8 @@ cmake --build build-sanitize -j"$jobs"
 
 # Separate from the tests above: libFuzzer, with clang-14's runtime. Every
 # input that ever crashed a harness is replayed, then each harness fuzzes for
-# a short fixed time (README, "Reliability"; scripts/fuzz.sh runs for hours).
+# a short fixed time from a fixed seed, so a run repeats (README,
+# "Reliability"; scripts/fuzz.sh runs for hours with random seeds).
 echo "== fuzzing: replay fuzz/regressions, then ${BPF_ARENA_FUZZ_TIME:-45} s per harness"
 ./scripts/install-deps.sh fuzz
-$sudo ./scripts/fuzz.sh --time "${BPF_ARENA_FUZZ_TIME:-45}"
+$sudo ./scripts/fuzz.sh --time "${BPF_ARENA_FUZZ_TIME:-45}" --seed "${BPF_ARENA_FUZZ_SEED:-1}"

@@ -109,6 +109,31 @@ static bool check_type(struct btf_walk *w, __u32 id, const struct btf_type *t)
 	return true;
 }
 
+/* libbpf's own bound on such chains (MAX_RESOLVE_DEPTH) */
+#define CHAIN_MAX 32
+
+/*
+ * Modifiers, typedefs and pointers refer on to one more type: code that
+ * skips them (ours in map_def.c and gen/, libbpf's) loops forever on a cycle
+ * (fuzz_open found `typedef` chains that come back to themselves). Every
+ * chain must end within CHAIN_MAX steps at some other kind.
+ */
+static bool chain_ends(struct btf_walk *w, __u32 id, const struct btf_type *t)
+{
+	int hops;
+
+	for (hops = 0; hops <= CHAIN_MAX; hops++) {
+		if (!btf_is_mod(t) && !btf_is_typedef(t) && !btf_is_ptr(t))
+			return true;
+		if (!t->type)
+			return true; /* void */
+		t = btf__type_by_id(w->btf, t->type);
+		if (!t)
+			return fail(w, id, "a chain of modifiers to a missing type");
+	}
+	return fail(w, id, "a chain of more than 32 modifiers, typedefs and pointers (a cycle?)");
+}
+
 bool arena_btf_is_sane(const struct btf *btf, char *what, size_t what_sz)
 {
 	struct btf_walk w = { .btf = btf, .what = what, .what_sz = what_sz };
@@ -120,7 +145,7 @@ bool arena_btf_is_sane(const struct btf *btf, char *what, size_t what_sz)
 
 		if (!t)
 			return fail(&w, id, "missing");
-		if (!check_type(&w, id, t))
+		if (!check_type(&w, id, t) || !chain_ends(&w, id, t))
 			return false;
 	}
 	return true;
