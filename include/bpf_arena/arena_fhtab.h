@@ -275,43 +275,6 @@ ARENA_ALWAYS_INLINE int __arena_fhtab_key_eq(const void __arena *a, const void *
 	return diff == 0;
 }
 
-/* Word stores through volatile: see "memset" in arena_util.h. */
-ARENA_ALWAYS_INLINE void __arena_fhtab_copy_in(void __arena *dst, const void *src, __u64 size)
-{
-	__u64 __arena *d = (__u64 __arena *)arena_deref(dst);
-	unsigned char __arena *db = (unsigned char __arena *)d;
-	const unsigned char *s = (const unsigned char *)src;
-	__u64 i, w;
-
-	for (i = 0; i + 8 <= size; i += 8) {
-		__builtin_memcpy(&w, s + i, 8);
-		arena_write_once(d[i / 8], w);
-	}
-	for (; i < size; i++)
-		arena_write_once(db[i], s[i]);
-}
-
-ARENA_ALWAYS_INLINE void __arena_fhtab_copy_out(void *dst, const void __arena *src, __u64 size)
-{
-	const __u64 __arena *s = (const __u64 __arena *)arena_deref(src);
-	const unsigned char __arena *sb = (const unsigned char __arena *)s;
-	unsigned char *d = (unsigned char *)dst;
-	__u64 i, w;
-
-#if BPF_ARENA_IN_BPF
-	/* As in arena_htab.h: keeps clang 14 from spilling a half-defined
-	 * copy of the caller's variable ("R6 !read_ok").
-	 */
-	asm volatile("" : : "r"(d));
-#endif
-	for (i = 0; i + 8 <= size; i += 8) {
-		w = arena_read_once(s[i / 8]);
-		__builtin_memcpy(d + i, &w, 8);
-	}
-	for (; i < size; i++)
-		d[i] = arena_read_once(sb[i]);
-}
-
 /* Waiting for a bucket, after a first attempt failed: an arena_for() loop,
  * as in arena_spin_lock().
  */
@@ -439,9 +402,9 @@ ARENA_ALWAYS_INLINE int __arena_fhtab_find_locked(struct arena_fhtab __arena *ht
 			if (__arena_fhtab_key_eq(arena_fhtab_slot_key(htab, bk, s), key,
 						 key_size)) {
 				if (value)
-					__arena_fhtab_copy_out(value,
-							       arena_fhtab_slot_value(htab, bk, s),
-							       value_size);
+					arena_copy_from_arena(value,
+							      arena_fhtab_slot_value(htab, bk, s),
+							      value_size);
 				if (mine)
 					arena_fhtab_unlock(bk);
 				*bp = b;
@@ -498,9 +461,9 @@ ARENA_ALWAYS_INLINE int __arena_fhtab_walk(struct arena_fhtab __arena *htab, __u
 			if (__arena_fhtab_key_eq(arena_fhtab_slot_key(htab, bk, s), key,
 						 key_size)) {
 				if (value)
-					__arena_fhtab_copy_out(value,
-							       arena_fhtab_slot_value(htab, bk, s),
-							       value_size);
+					arena_copy_from_arena(value,
+							      arena_fhtab_slot_value(htab, bk, s),
+							      value_size);
 				arena_fhtab_rmb();
 				if (arena_read_once(b->seq) != s1)
 					return -EAGAIN;
@@ -601,9 +564,8 @@ ARENA_ALWAYS_INLINE int __arena_fhtab_place(struct arena_fhtab __arena *htab, __
 		meta = b->meta;
 		s = __arena_fhtab_free_slot(htab, meta);
 		if (s >= 0) {
-			__arena_fhtab_copy_in(arena_fhtab_slot_key(htab, bk, s), key, key_size);
-			__arena_fhtab_copy_in(arena_fhtab_slot_value(htab, bk, s), value,
-					      value_size);
+			arena_copy_to_arena(arena_fhtab_slot_key(htab, bk, s), key, key_size);
+			arena_copy_to_arena(arena_fhtab_slot_value(htab, bk, s), value, value_size);
 			arena_write_once(b->meta, meta | tag << (8 * s));
 			if (j)
 				arena_fhtab_unlock(bk);
@@ -672,7 +634,7 @@ ARENA_ALWAYS_INLINE int __arena_fhtab_update(struct arena_fhtab __arena *htab, c
 			err = -ETIMEDOUT;
 			goto out;
 		}
-		__arena_fhtab_copy_in(arena_fhtab_slot_value(htab, bk, s), value, value_size);
+		arena_copy_to_arena(arena_fhtab_slot_value(htab, bk, s), value, value_size);
 		if (b != home)
 			arena_fhtab_unlock(bk);
 		err = 0;
@@ -684,8 +646,8 @@ ARENA_ALWAYS_INLINE int __arena_fhtab_update(struct arena_fhtab __arena *htab, c
 	}
 	s = __arena_fhtab_free_slot(htab, meta);
 	if (s >= 0) {
-		__arena_fhtab_copy_in(arena_fhtab_slot_key(htab, hb, s), key, key_size);
-		__arena_fhtab_copy_in(arena_fhtab_slot_value(htab, hb, s), value, value_size);
+		arena_copy_to_arena(arena_fhtab_slot_key(htab, hb, s), key, key_size);
+		arena_copy_to_arena(arena_fhtab_slot_value(htab, hb, s), value, value_size);
 		arena_write_once(arena_deref(hb)->meta, meta | tag << (8 * s));
 		err = 0;
 	} else {

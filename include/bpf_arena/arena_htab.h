@@ -169,30 +169,6 @@ ARENA_ALWAYS_INLINE int arena_htab_key_eq(const void __arena *a, const void *b, 
 	return 1;
 }
 
-/* Byte by byte through volatile stores: clang 19 would turn the loop into
- * a memcpy or memset on address space 1, which it emits without the cast
- * (see "memset" in arena_util.h).
- */
-ARENA_ALWAYS_INLINE void arena_copy_to_arena(void __arena *dst, const void *src, __u64 size)
-{
-	unsigned char __arena *d = (unsigned char __arena *)arena_deref(dst);
-	const unsigned char *s = (const unsigned char *)src;
-	__u64 i;
-
-	for (i = 0; i < size; i++)
-		arena_write_once(d[i], s[i]);
-}
-
-ARENA_ALWAYS_INLINE void arena_copy_from_arena(void *dst, const void __arena *src, __u64 size)
-{
-	const unsigned char __arena *s = (const unsigned char __arena *)arena_deref(src);
-	unsigned char *d = (unsigned char *)dst;
-	__u64 i;
-
-	for (i = 0; i < size; i++)
-		d[i] = arena_read_once(s[i]);
-}
-
 static inline struct arena_htab_bucket __arena *
 arena_htab_bucket_of(struct arena_htab __arena *htab, __u64 hash)
 {
@@ -223,46 +199,6 @@ ARENA_ALWAYS_INLINE int __arena_htab_key_eq(const void __arena *a, const void *b
 		if (arena_read_once(xb[i]) != y[i])
 			return 0;
 	return 1;
-}
-
-/* Volatile stores for the reason of arena_copy_to_arena(). */
-ARENA_ALWAYS_INLINE void __arena_htab_copy_in(void __arena *dst, const void *src, __u64 size)
-{
-	__u64 __arena *d = (__u64 __arena *)arena_deref(dst);
-	unsigned char __arena *db = (unsigned char __arena *)d;
-	const unsigned char *s = (const unsigned char *)src;
-	__u64 i, w;
-
-	for (i = 0; i + 8 <= size; i += 8) {
-		__builtin_memcpy(&w, s + i, 8);
-		arena_write_once(d[i / 8], w);
-	}
-	for (; i < size; i++)
-		arena_write_once(db[i], s[i]);
-}
-
-ARENA_ALWAYS_INLINE void __arena_htab_copy_out(void *dst, const void __arena *src, __u64 size)
-{
-	const __u64 __arena *s = (const __u64 __arena *)arena_deref(src);
-	const unsigned char __arena *sb = (const unsigned char __arena *)s;
-	unsigned char *d = (unsigned char *)dst;
-	__u64 i, w;
-
-#if BPF_ARENA_IN_BPF
-	/* Whole words let clang keep the caller's variable in registers, and
-	 * clang 14 then spills a part that is undefined on some path of the
-	 * caller (a value only set when another call succeeded), which the
-	 * verifier refuses ("R6 !read_ok"). Its address passed to an empty asm
-	 * keeps it in memory.
-	 */
-	asm volatile("" : : "r"(d));
-#endif
-	for (i = 0; i + 8 <= size; i += 8) {
-		w = arena_read_once(s[i / 8]);
-		__builtin_memcpy(d + i, &w, 8);
-	}
-	for (; i < size; i++)
-		d[i] = arena_read_once(sb[i]);
 }
 
 /* Bucket locked: the element with @key, and the one before it (NULL if it
@@ -385,7 +321,7 @@ ARENA_ALWAYS_INLINE int __arena_htab_lookup_copy(struct arena_htab __arena *htab
 		return err;
 	e = __arena_htab_find(bucket, hash, key, key_size, NULL);
 	if (e)
-		__arena_htab_copy_out(value, arena_htab_elem_value(htab, e), value_size);
+		arena_copy_from_arena(value, arena_htab_elem_value(htab, e), value_size);
 	arena_spin_unlock(&bucket->lock);
 	return e ? 0 : -ENOENT;
 }
@@ -412,7 +348,7 @@ ARENA_ALWAYS_INLINE int __arena_htab_update(struct arena_htab __arena *htab, con
 		if (flags == ARENA_HTAB_NOEXIST) {
 			err = -EEXIST;
 		} else {
-			__arena_htab_copy_in(arena_htab_elem_value(htab, e), value, value_size);
+			arena_copy_to_arena(arena_htab_elem_value(htab, e), value, value_size);
 			err = 0;
 		}
 		goto out;
@@ -438,8 +374,8 @@ ARENA_ALWAYS_INLINE int __arena_htab_update(struct arena_htab __arena *htab, con
 		goto out;
 	}
 	arena_deref(e)->hash = hash;
-	__arena_htab_copy_in(arena_htab_elem_key(e), key, key_size);
-	__arena_htab_copy_in(arena_htab_elem_value(htab, e), value, value_size);
+	arena_copy_to_arena(arena_htab_elem_key(e), key, key_size);
+	arena_copy_to_arena(arena_htab_elem_value(htab, e), value, value_size);
 	arena_deref(e)->next = arena_deref(bucket)->first;
 	arena_deref(bucket)->first = e;
 	arena_deref(bucket)->len++;

@@ -324,4 +324,48 @@ static inline __u64 arena_atomic_fetch_and(__u64 __arena *p, __u64 v, int *fail)
 #define arena_container_of(ptr, type, member) \
 	((type __arena *)((char __arena *)(ptr) - __builtin_offsetof(type, member)))
 
+/* Copies between ordinary memory and arena memory, a word at a time where
+ * it can (the hash tables' keys and values). Plain loops with volatile
+ * accesses: clang 19 turns byte loops and struct copies into arena memory
+ * into memset/memcpy calls without the cast the verifier needs.
+ */
+ARENA_ALWAYS_INLINE void arena_copy_to_arena(void __arena *dst, const void *src, __u64 size)
+{
+	__u64 __arena *d = (__u64 __arena *)arena_deref(dst);
+	unsigned char __arena *db = (unsigned char __arena *)d;
+	const unsigned char *s = (const unsigned char *)src;
+	__u64 i, w;
+
+	for (i = 0; i + 8 <= size; i += 8) {
+		__builtin_memcpy(&w, s + i, 8);
+		arena_write_once(d[i / 8], w);
+	}
+	for (; i < size; i++)
+		arena_write_once(db[i], s[i]);
+}
+
+ARENA_ALWAYS_INLINE void arena_copy_from_arena(void *dst, const void __arena *src, __u64 size)
+{
+	const __u64 __arena *s = (const __u64 __arena *)arena_deref(src);
+	const unsigned char __arena *sb = (const unsigned char __arena *)s;
+	unsigned char *d = (unsigned char *)dst;
+	__u64 i, w;
+
+#if BPF_ARENA_IN_BPF
+	/* Whole words let clang keep the caller's variable in registers, and
+	 * clang 14 then spills a part that is undefined on some path of the
+	 * caller (a value only set when another call succeeded), which the
+	 * verifier refuses ("R6 !read_ok"). Its address passed to an empty asm
+	 * keeps it in memory.
+	 */
+	asm volatile("" : : "r"(d));
+#endif
+	for (i = 0; i + 8 <= size; i += 8) {
+		w = arena_read_once(s[i / 8]);
+		__builtin_memcpy(d + i, &w, 8);
+	}
+	for (; i < size; i++)
+		d[i] = arena_read_once(sb[i]);
+}
+
 #endif /* __BPF_ARENA_UTIL_H */

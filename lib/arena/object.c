@@ -184,7 +184,8 @@ static struct bpf_object *open_image(const void *buf, size_t sz, const char *def
 		a->obj = bpf_object__open_mem(a->elf.image, a->elf.image_sz, &obj_opts);
 		if (!a->obj) {
 			err = -errno;
-			pr_warn("object '%s': libbpf could not open it after the arena rewrite: %s\n",
+			pr_warn("object '%s': libbpf could not open it after the arena rewrite: "
+				"%s\n",
 				name, strerror(-err));
 			goto err_out;
 		}
