@@ -13,14 +13,6 @@
 #include "gen.h"
 #include "strbuf.h"
 
-/* main.c's, which the harness doesn't link */
-const char *bin_name = "bpf-arena";
-
-bool is_prefix(const char *arg, const char *cmd)
-{
-	return strlen(arg) <= strlen(cmd) && !strncmp(arg, cmd, strlen(arg));
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	fuzz_quiet_libbpf();

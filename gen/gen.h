@@ -6,7 +6,7 @@
 #ifndef __BPF_ARENA_GEN_H
 #define __BPF_ARENA_GEN_H
 
-#include <stdbool.h>
+#include "common.h"
 
 /* bpf-arena gen ... (gen_skeleton.c) */
 int cmd_gen(int argc, char **argv);
@@ -14,11 +14,5 @@ int cmd_gen(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 /* bpf-arena inspect ... (cmd_inspect.c) */
 int cmd_inspect(int argc, char **argv);
-
-/* Whether @arg abbreviates @cmd ("skel" for "skeleton"), as in bpftool. */
-bool is_prefix(const char *arg, const char *cmd);
-
-/* The name the tool was run as, for messages. */
-extern const char *bin_name;
 
 #endif

@@ -2,7 +2,8 @@
 /*
  * bpf-arena: the command-line tool of libbpf-arena, in bpftool's style:
  * "bpf-arena OBJECT COMMAND [ARGS]". This file only dispatches; every
- * OBJECT lives in a file of its own (gen_skeleton.c, cmd_probe.c).
+ * OBJECT lives in a file of its own (gen_skeleton.c, cmd_probe.c,
+ * cmd_inspect.c), and what they share in common.c.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,13 +16,7 @@
 #define BPF_ARENA_TOOL_VERSION "0.0.0"
 #endif
 
-const char *bin_name = "bpf-arena";
 static bool debug;
-
-bool is_prefix(const char *arg, const char *cmd)
-{
-	return *arg && strncmp(arg, cmd, strlen(arg)) == 0;
-}
 
 static void usage(FILE *f)
 {
