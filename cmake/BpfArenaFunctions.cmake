@@ -155,7 +155,12 @@ function(bpf_arena_vmlinux_h target)
 		set(ARG_BTF /sys/kernel/btf/vmlinux)
 	endif()
 	find_program(BPF_ARENA_BPFTOOL NAMES bpftool PATHS /usr/sbin /sbin REQUIRED)
+	if(NOT ARG_OUTPUT)
+		message(FATAL_ERROR "bpf_arena_vmlinux_h(${target}): OUTPUT is required")
+	endif()
+	get_filename_component(outdir ${ARG_OUTPUT} DIRECTORY)
 	add_custom_command(OUTPUT ${ARG_OUTPUT}
+		COMMAND ${CMAKE_COMMAND} -E make_directory ${outdir}
 		COMMAND sh -c "${BPF_ARENA_BPFTOOL} btf dump file ${ARG_BTF} format c > ${ARG_OUTPUT}.tmp && mv ${ARG_OUTPUT}.tmp ${ARG_OUTPUT}"
 		COMMENT "vmlinux.h from ${ARG_BTF}"
 		VERBATIM)
