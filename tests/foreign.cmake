@@ -11,8 +11,6 @@
 #    skeleton `bpf-arena gen skeleton` makes of it.
 
 set(foreign_inc ${CMAKE_CURRENT_BINARY_DIR}/foreign_include)
-# bpf_arena_vmlinux_h() writes into an existing directory only
-file(MAKE_DIRECTORY ${foreign_inc})
 bpf_arena_vmlinux_h(foreign_vmlinux OUTPUT ${foreign_inc}/vmlinux.h)
 
 set(BPF_ARENA_FOREIGN_PROGS foreign_core foreign_trace foreign_kfunc foreign_subprog
