@@ -7,6 +7,7 @@
  * we do it before handing an object to libbpf 1.1.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "btf_check.h"
 
@@ -134,6 +135,107 @@ static bool chain_ends(struct btf_walk *w, __u32 id, const struct btf_type *t)
 	return fail(w, id, "a chain of more than 32 modifiers, typedefs and pointers (a cycle?)");
 }
 
+/* The idx-th type that emitting @t as C spells out inline (0: none, or
+ * void): what a pointer, array, modifier or prototype refers to, and the
+ * members of a struct or union without a name. A named type (struct,
+ * union, enum, typedef, int) is written by its name and ends the path.
+ */
+static __u32 inline_ref(const struct btf_type *t, __u32 idx)
+{
+	switch (btf_kind(t)) {
+	case BTF_KIND_PTR:
+	case BTF_KIND_CONST:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+		return idx == 0 ? t->type : 0;
+	case BTF_KIND_ARRAY:
+		return idx == 0 ? btf_array(t)->type : 0;
+	case BTF_KIND_FUNC_PROTO: /* the return type, then the parameters */
+		if (idx == 0)
+			return t->type;
+		return idx <= btf_vlen(t) ? btf_params(t)[idx - 1].type : 0;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		if (t->name_off)
+			return 0;
+		return idx < btf_vlen(t) ? btf_members(t)[idx].type : 0;
+	default:
+		return 0;
+	}
+}
+
+static __u32 inline_ref_cnt(const struct btf_type *t)
+{
+	switch (btf_kind(t)) {
+	case BTF_KIND_FUNC_PROTO:
+		return 1 + btf_vlen(t);
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		return t->name_off ? 0 : btf_vlen(t);
+	default:
+		return 1;
+	}
+}
+
+/*
+ * A type that contains itself with no name on the way (an anonymous struct
+ * whose member is, or points to, that struct; an array of itself) can't
+ * come from C, and libbpf's btf_dump, which writes such types inline,
+ * recurses on it until the stack runs out (fuzz_gen found it through
+ * `bpf-arena gen skeleton`). Depth-first over those inline references,
+ * with an explicit stack: a type seen again while still open is a cycle.
+ */
+static bool no_inline_cycle(struct btf_walk *w)
+{
+	struct frame {
+		__u32 id, next;
+	} * stack;
+	unsigned char *state; /* 0 unseen, 1 open, 2 done */
+	bool ok = true;
+	__u32 root;
+
+	state = calloc(w->type_cnt, 1);
+	stack = calloc(w->type_cnt, sizeof(*stack));
+	if (!state || !stack) {
+		free(state);
+		free(stack);
+		return fail(w, 0, "no memory to check for cycles");
+	}
+	for (root = 1; ok && root < w->type_cnt; root++) {
+		size_t depth = 0;
+
+		if (state[root])
+			continue;
+		state[root] = 1;
+		stack[depth++] = (struct frame){ root, 0 };
+		while (depth) {
+			struct frame *f = &stack[depth - 1];
+			const struct btf_type *t = btf__type_by_id(w->btf, f->id);
+			__u32 ref;
+
+			if (!t || f->next >= inline_ref_cnt(t)) {
+				state[f->id] = 2;
+				depth--;
+				continue;
+			}
+			ref = inline_ref(t, f->next++);
+			if (!ref || ref >= w->type_cnt || state[ref] == 2)
+				continue;
+			if (state[ref] == 1) {
+				ok = fail(w, ref,
+					  "contains itself with no name on the way (a cycle)");
+				break;
+			}
+			state[ref] = 1;
+			stack[depth++] = (struct frame){ ref, 0 };
+		}
+	}
+	free(state);
+	free(stack);
+	return ok;
+}
+
 bool arena_btf_is_sane(const struct btf *btf, char *what, size_t what_sz)
 {
 	struct btf_walk w = { .btf = btf, .what = what, .what_sz = what_sz };
@@ -148,5 +250,5 @@ bool arena_btf_is_sane(const struct btf *btf, char *what, size_t what_sz)
 		if (!check_type(&w, id, t) || !chain_ends(&w, id, t))
 			return false;
 	}
-	return true;
+	return no_inline_cycle(&w);
 }
