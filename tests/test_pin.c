@@ -264,7 +264,7 @@ Test(pin, reader_sees_live_updates)
 	snprintf(lout, sizeof(lout), "%s.loop", out_path);
 	snprintf(lerr, sizeof(lerr), "%s.loop", err_path);
 	watcher = spawn(wout, werr, wargv);
-	for (i = 0; i < 1000; i++) {
+	for (i = 0; i < 6000; i++) {
 		text = access(wout, F_OK) ? NULL : test_read_file(wout, NULL);
 		if (text && strstr(text, "ready"))
 			break;
@@ -382,9 +382,11 @@ Test(pin, lifetime)
 	cr_assert_eq(g->runs, 1);
 	g->counter = 42; /* still memory of a live arena */
 	bpf_arena_view__close(r);
-	for (i = 0; i < 500 && map_id_exists(id); i++)
+	/* freed after an RCU grace period: seconds under load (9 s seen in CI) */
+	for (i = 0; i < 12000 && map_id_exists(id); i++)
 		usleep(10000);
-	cr_assert(!map_id_exists(id), "map id %u still exists after the last unpin and close", id);
+	cr_assert(!map_id_exists(id), "map id %u still exists 120 s after the last unpin and close",
+		  id);
 }
 
 /* A pin path outside a BPF filesystem says so. */
