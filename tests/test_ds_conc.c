@@ -7,72 +7,29 @@
  * every value pushed was popped exactly once, and nobody saw an error.
  */
 #define _GNU_SOURCE
-#include <pthread.h>
-#include <sched.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <time.h>
 
 #include "ds_test_util.h"
+#include "ds_actors.h"
 
 #define DS_REFILL(heap) ((void)0)
 #include "progs/ds_conc_logic.h"
 
-#define RUN_SECONDS 2
-#define ROUNDS_PER_RUN 64
-
-struct actor_thread {
-	struct bpf_object *obj;
-	struct ds_conc_globals *g;
-	int actor;
-	int cpu; /* -1: user space */
-	long runs;
-	int run_errors;
-	int last_errno;
-};
-
-static atomic_bool stop;
-
-static void *bpf_actor(void *p)
+/* A user actor's run: rounds of the same logic BPF runs. */
+static void conc_user_run(struct ds_actor_thread *t)
 {
-	struct actor_thread *t = (struct actor_thread *)p;
-	struct bpf_program *prog = bpf_object__find_program_by_name(t->obj, "conc_round");
-	struct ds_conc_ctx ctx = { .actor = (__u64)t->actor, .rounds = ROUNDS_PER_RUN };
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &ctx, .ctx_size_in = sizeof(ctx));
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(t->cpu, &set);
-	if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set))
-		t->run_errors++;
-	while (!atomic_load(&stop)) {
-		if (bpf_prog_test_run_opts(bpf_program__fd(prog), &opts) || opts.retval) {
-			t->run_errors++;
-			t->last_errno = errno;
-			break;
-		}
-		t->runs++;
-	}
-	return NULL;
-}
-
-static void *user_actor(void *p)
-{
-	struct actor_thread *t = (struct actor_thread *)p;
-
-	while (!atomic_load(&stop)) {
-		for (int i = 0; i < ROUNDS_PER_RUN; i++)
-			ds_conc_round(t->g, t->actor);
-		t->runs++;
-	}
-	return NULL;
+	for (int i = 0; i < DS_ACTORS_ROUNDS_PER_RUN; i++)
+		ds_conc_round((struct ds_conc_globals *)t->g, t->actor);
 }
 
 /* Whether every actor went past its first window and pushed (read while
  * they run: the counts only grow).
  */
-static bool all_progressed(struct ds_conc_globals *g)
+static bool all_progressed(void *p)
 {
+	struct ds_conc_globals *g = (struct ds_conc_globals *)p;
+
 	for (int i = 0; i < DS_CONC_ACTORS; i++) {
 		volatile struct ds_conc_actor *a = &g->actor[i];
 
@@ -86,31 +43,20 @@ Test(ds_conc, two_cpus_of_bpf_and_a_user_thread_lose_and_duplicate_nothing, .tim
 {
 	struct bpf_object *obj = ds_open("ds_conc");
 	struct ds_conc_globals *g = (struct ds_conc_globals *)ds_globals(obj, sizeof(*g));
-	struct actor_thread t[DS_CONC_ACTORS];
-	pthread_t th[DS_CONC_ACTORS];
+	struct ds_actor_thread t[DS_CONC_ACTORS];
 	struct arena_htab_elem *e;
 	__u64 live = 0, found = 0, v;
 	int b, err;
 
-	cr_assert_geq(sysconf(_SC_NPROCESSORS_ONLN), 2, "needs two CPUs");
 	ds_run(obj, "conc_init");
-	atomic_store(&stop, false);
-	for (int i = 0; i < DS_CONC_ACTORS; i++) {
-		t[i] = (struct actor_thread){
-			.obj = obj, .g = g, .actor = i, .cpu = i < 2 ? i : -1
-		};
-		cr_assert_eq(pthread_create(&th[i], NULL, i < 2 ? bpf_actor : user_actor, &t[i]),
-			     0);
-	}
-	sleep(RUN_SECONDS);
-	/* a loaded machine may starve an actor for a while: run on (up to
-	 * 40 s more) until each has made the progress checked below
-	 */
-	for (int n = 0; n < 400 && !all_progressed(g); n++)
-		usleep(100000);
-	atomic_store(&stop, true);
 	for (int i = 0; i < DS_CONC_ACTORS; i++)
-		pthread_join(th[i], NULL);
+		t[i] = (struct ds_actor_thread){ .obj = obj,
+						 .g = g,
+						 .prog = "conc_round",
+						 .user_run = conc_user_run,
+						 .actor = i,
+						 .cpu = i < 2 ? i : -1 };
+	ds_actors_run(t, DS_CONC_ACTORS, all_progressed);
 
 	for (int i = 0; i < DS_CONC_ACTORS; i++) {
 		struct ds_conc_actor *a = &g->actor[i];

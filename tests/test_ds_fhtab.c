@@ -9,91 +9,19 @@
  * writers had published.
  */
 #define _GNU_SOURCE
-#include <pthread.h>
-#include <sched.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "ds_test_util.h"
+#include "ds_actors.h"
+#include "ds_model.h"
 #include "progs/ds_fhtab_logic.h"
 
-#define RANDOM_OPS 100000
-#define KEYS 3000
-
-struct model {
-	bool present[KEYS];
-	__u64 value[KEYS];
-	__u64 count;
-};
-
-static __u64 rnd(__u64 *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
-static __u64 test_seed(void)
-{
-	const char *s = getenv("DS_SEED");
-	__u64 seed = s ? strtoull(s, NULL, 0) : (__u64)time(NULL);
-
-	if (!seed)
-		seed = 1;
-	cr_log_info("DS_SEED=%llu", (unsigned long long)seed);
-	return seed;
-}
-
-static void make_op(struct ds_op *op, __u64 *seed)
-{
-	__u64 r = rnd(seed) % 100;
-
-	op->key = rnd(seed) % KEYS;
-	op->value = rnd(seed);
-	op->op = r < 35	  ? DS_OP_INSERT
-		 : r < 55 ? DS_OP_DELETE
-		 : r < 85 ? DS_OP_LOOKUP
-			  : DS_OP_UPDATE;
-}
-
-static void model_apply(struct model *m, const struct ds_op *op, __s64 *ret, __u64 *out)
-{
-	__u64 k = op->key;
-
-	*out = 0;
-	switch (op->op) {
-	case DS_OP_INSERT:
-		*ret = m->present[k] ? -EEXIST : 0;
-		if (!m->present[k]) {
-			m->present[k] = true;
-			m->value[k] = op->value;
-			m->count++;
-		}
-		break;
-	case DS_OP_UPDATE:
-		*ret = m->present[k] ? 0 : -ENOENT;
-		if (m->present[k])
-			m->value[k] = op->value;
-		break;
-	case DS_OP_DELETE:
-		*ret = m->present[k] ? 0 : -ENOENT;
-		if (m->present[k]) {
-			m->present[k] = false;
-			m->count--;
-		}
-		break;
-	case DS_OP_LOOKUP:
-		*ret = m->present[k] ? 0 : -ENOENT;
-		*out = m->present[k] ? m->value[k] : 0;
-		break;
-	}
-}
+#define KEYS DS_MODEL_KEYS
 
 /* The walk in memory order finds exactly the model's keys, values whole. */
-static void fhtab_matches_model(struct ds_fhtab_globals *g, const struct model *m)
+static void fhtab_matches_model(struct ds_fhtab_globals *g, const struct ds_model *m)
 {
 	struct arena_fhtab_bucket *bk;
 	static bool seen_key[KEYS];
@@ -107,7 +35,7 @@ static void fhtab_matches_model(struct ds_fhtab_globals *g, const struct model *
 		struct ds_key want;
 
 		for (k = 0; k < KEYS; k++) {
-			ds_fh_make_key(k, &want);
+			ds_make_key(k, &want);
 			if (!memcmp(&want, key, sizeof(want)))
 				break;
 		}
@@ -123,42 +51,6 @@ static void fhtab_matches_model(struct ds_fhtab_globals *g, const struct model *
 	cr_assert_eq(seen, m->count, "%llu entries in the table, %llu in the model",
 		     (unsigned long long)seen, (unsigned long long)m->count);
 	cr_assert_eq(arena_fhtab_count(&g->htab), m->count);
-}
-
-typedef void (*batch_fn)(void *ctx, bool in_bpf);
-
-static void random_ops(struct ds_fhtab_globals *g, int bpf_share, batch_fn run, void *ctx,
-		       struct model *m, __u64 seed, int *bpf_batches)
-{
-	__u64 done = 0;
-
-	*bpf_batches = 0;
-	while (done < RANDOM_OPS) {
-		__u64 n = RANDOM_OPS - done < DS_BATCH ? RANDOM_OPS - done : DS_BATCH;
-		bool in_bpf = (int)(rnd(&seed) % 100) < bpf_share;
-
-		for (__u64 i = 0; i < n; i++)
-			make_op(&g->ops[i], &seed);
-		g->nops = n;
-		run(ctx, in_bpf);
-		*bpf_batches += in_bpf;
-		for (__u64 i = 0; i < n; i++) {
-			__s64 ret;
-			__u64 out;
-
-			model_apply(m, &g->ops[i], &ret, &out);
-			if (g->ops[i].ret != ret || g->ops[i].out != out)
-				cr_assert_fail(
-					"op %llu (%s, kind %llu, key %llu): got %lld/%llu, "
-					"model says %lld/%llu",
-					(unsigned long long)(done + i), in_bpf ? "BPF" : "user",
-					(unsigned long long)g->ops[i].op,
-					(unsigned long long)g->ops[i].key, (long long)g->ops[i].ret,
-					(unsigned long long)g->ops[i].out, (long long)ret,
-					(unsigned long long)out);
-		}
-		done += n;
-	}
 }
 
 static struct ds_fhtab_globals *user_fhtab(struct ds_user_arena *a)
@@ -198,11 +90,10 @@ Test(ds_fhtab, user_100k_random_ops_match_the_model)
 {
 	struct ds_user_arena a = ds_user_arena(1024);
 	struct ds_fhtab_globals *g = user_fhtab(&a);
-	static struct model m;
-	int bpf_batches;
+	static struct ds_model m;
 
 	memset(&m, 0, sizeof(m));
-	random_ops(g, 0, user_batch, g, &m, test_seed(), &bpf_batches);
+	ds_model_random_ops(g->ops, &g->nops, false, 0, user_batch, g, &m, ds_test_seed());
 	fhtab_matches_model(g, &m);
 	ds_user_arena_free(&a);
 }
@@ -340,14 +231,15 @@ Test(ds_fhtab, bpf_and_user_100k_random_ops_alternating_match_the_model)
 	struct bpf_object *obj = ds_open("ds_fhtab");
 	struct ds_fhtab_globals *g = (struct ds_fhtab_globals *)ds_globals(obj, sizeof(*g));
 	struct cross_ctx c = { obj, g };
-	static struct model m;
+	static struct ds_model m;
 	int bpf_batches;
 
 	memset(&m, 0, sizeof(m));
 	ds_run(obj, "fhtab_init");
-	random_ops(g, 50, cross_batch, &c, &m, test_seed(), &bpf_batches);
+	bpf_batches = ds_model_random_ops(g->ops, &g->nops, false, 50, cross_batch, &c, &m,
+					  ds_test_seed());
 	cr_assert_gt(bpf_batches, 20, "both sides took part");
-	cr_assert_lt(bpf_batches, RANDOM_OPS / DS_BATCH - 20);
+	cr_assert_lt(bpf_batches, DS_MODEL_OPS / DS_BATCH - 20);
 	fhtab_matches_model(g, &m);
 	bpf_arena__close(obj);
 }
@@ -365,44 +257,6 @@ Test(ds_fhtab, answers_are_right_after_the_loop_budget_is_spent)
 }
 
 /* ---- readers against writers ---- */
-
-#define RUN_SECONDS 2
-#define ROUNDS_PER_RUN 64
-
-struct actor_thread {
-	struct bpf_object *obj;
-	struct ds_fc_globals *g;
-	int actor;
-	int cpu; /* -1: user space */
-	long runs;
-	int run_errors;
-	int last_errno;
-};
-
-static atomic_bool stop;
-
-static void *bpf_actor(void *p)
-{
-	struct actor_thread *t = (struct actor_thread *)p;
-	struct bpf_program *prog = bpf_object__find_program_by_name(t->obj, "fc_round");
-	struct ds_conc_ctx ctx = { .actor = (__u64)t->actor, .rounds = ROUNDS_PER_RUN };
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &ctx, .ctx_size_in = sizeof(ctx));
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(t->cpu, &set);
-	if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set))
-		t->run_errors++;
-	while (!atomic_load(&stop)) {
-		if (bpf_prog_test_run_opts(bpf_program__fd(prog), &opts) || opts.retval) {
-			t->run_errors++;
-			t->last_errno = errno;
-			break;
-		}
-		t->runs++;
-	}
-	return NULL;
-}
 
 /* The whole table, bucket by bucket, while everybody writes: every entry
  * read must be whole and its own key's.
@@ -427,24 +281,23 @@ static void user_walk(struct ds_fc_globals *g, struct ds_fc_actor *a)
 	a->walks++;
 }
 
-static void *user_actor(void *p)
+/* A user actor's run: rounds of the same logic BPF runs, then a walk. */
+static void fc_user_run(struct ds_actor_thread *t)
 {
-	struct actor_thread *t = (struct actor_thread *)p;
+	struct ds_fc_globals *g = (struct ds_fc_globals *)t->g;
 
-	while (!atomic_load(&stop)) {
-		for (int i = 0; i < ROUNDS_PER_RUN; i++)
-			ds_fc_round(t->g, t->actor);
-		user_walk(t->g, &t->g->actor[t->actor]);
-		t->runs++;
-	}
-	return NULL;
+	for (int i = 0; i < DS_ACTORS_ROUNDS_PER_RUN; i++)
+		ds_fc_round(g, t->actor);
+	user_walk(g, &g->actor[t->actor]);
 }
 
 /* Whether every actor went past its first window and found keys, and user
  * space walked (read while they run: the counts only grow).
  */
-static bool all_progressed(struct ds_fc_globals *g)
+static bool all_progressed(void *p)
 {
+	struct ds_fc_globals *g = (struct ds_fc_globals *)p;
+
 	for (int i = 0; i < DS_FC_ACTORS; i++) {
 		volatile struct ds_fc_actor *a = &g->actor[i];
 
@@ -459,32 +312,22 @@ Test(ds_fhtab, readers_on_two_cpus_of_bpf_and_a_user_thread_never_see_torn_reuse
 {
 	struct bpf_object *obj = ds_open("ds_fhtab_conc");
 	struct ds_fc_globals *g = (struct ds_fc_globals *)ds_globals(obj, sizeof(*g));
-	struct actor_thread t[DS_FC_ACTORS];
-	pthread_t th[DS_FC_ACTORS];
+	struct ds_actor_thread t[DS_FC_ACTORS];
 	struct arena_fhtab_bucket *bk;
 	__u64 live = 0, found = 0, b;
 	int i;
 
-	cr_assert_geq(sysconf(_SC_NPROCESSORS_ONLN), 2, "needs two CPUs");
 	ds_run(obj, "fc_init");
-	atomic_store(&stop, false);
 	for (i = 0; i < DS_FC_ACTORS; i++) {
-		t[i] = (struct actor_thread){
-			.obj = obj, .g = g, .actor = i, .cpu = i < 2 ? i : -1
-		};
+		t[i] = (struct ds_actor_thread){ .obj = obj,
+						 .g = g,
+						 .prog = "fc_round",
+						 .user_run = fc_user_run,
+						 .actor = i,
+						 .cpu = i < 2 ? i : -1 };
 		g->actor[i].rnd = 0x1234567ULL * (i + 1);
-		cr_assert_eq(pthread_create(&th[i], NULL, i < 2 ? bpf_actor : user_actor, &t[i]),
-			     0);
 	}
-	sleep(RUN_SECONDS);
-	/* a loaded machine may starve an actor for a while: run on (up to
-	 * 40 s more) until each has made the progress checked below
-	 */
-	for (int n = 0; n < 400 && !all_progressed(g); n++)
-		usleep(100000);
-	atomic_store(&stop, true);
-	for (i = 0; i < DS_FC_ACTORS; i++)
-		pthread_join(th[i], NULL);
+	ds_actors_run(t, DS_FC_ACTORS, all_progressed);
 
 	for (i = 0; i < DS_FC_ACTORS; i++) {
 		struct ds_fc_actor *a = &g->actor[i];

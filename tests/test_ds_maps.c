@@ -11,142 +11,12 @@
 #include <time.h>
 
 #include "ds_test_util.h"
+#include "ds_model.h"
 
 #define DS_REFILL(heap) ((void)0)
 #include "progs/ds_maps_logic.h"
 
-#define RANDOM_OPS 100000
-#define KEYS 3000
-
-/* The reference: a present flag and a value per key. */
-struct model {
-	bool present[KEYS + 1];
-	__u64 value[KEYS + 1];
-	__u64 count;
-};
-
-static __u64 rnd(__u64 *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
-static void make_op(struct ds_op *op, __u64 *seed, bool ordered)
-{
-	__u64 r = rnd(seed) % 100;
-
-	op->key = rnd(seed) % KEYS;
-	op->value = rnd(seed);
-	if (r < 30)
-		op->op = DS_OP_INSERT;
-	else if (r < 55)
-		op->op = DS_OP_DELETE;
-	else if (r < 80)
-		op->op = DS_OP_LOOKUP;
-	else if (r < 90 || !ordered)
-		op->op = DS_OP_UPDATE;
-	else
-		op->op = DS_OP_NEXT;
-}
-
-/* What the structure must have answered, and the model after it. */
-static void model_apply(struct model *m, const struct ds_op *op, __s64 *ret, __u64 *out)
-{
-	__u64 k = op->key, j;
-
-	*out = 0;
-	switch (op->op) {
-	case DS_OP_INSERT:
-		*ret = m->present[k] ? -EEXIST : 0;
-		if (!m->present[k]) {
-			m->present[k] = true;
-			m->value[k] = op->value;
-			m->count++;
-		}
-		break;
-	case DS_OP_UPDATE:
-		*ret = m->present[k] ? 0 : -ENOENT;
-		if (m->present[k])
-			m->value[k] = op->value;
-		break;
-	case DS_OP_DELETE:
-		*ret = m->present[k] ? 0 : -ENOENT;
-		if (m->present[k]) {
-			m->present[k] = false;
-			m->count--;
-		}
-		break;
-	case DS_OP_LOOKUP:
-		*ret = m->present[k] ? 0 : -ENOENT;
-		*out = m->present[k] ? m->value[k] : 0;
-		break;
-	case DS_OP_NEXT:
-		for (j = k; j < KEYS && !m->present[j]; j++)
-			;
-		if (j >= KEYS) {
-			*ret = -ENOENT;
-			break;
-		}
-		*out = j;
-		for (j++; j < KEYS && !m->present[j]; j++)
-			;
-		*ret = j < KEYS ? (__s64)j : -ENOENT;
-		break;
-	}
-}
-
-typedef void (*batch_fn)(void *ctx, bool in_bpf);
-
-/* Generates RANDOM_OPS operations in batches into @ops, lets @run execute
- * each batch (in BPF when @bpf_share of 100 says so), and checks every
- * result against the model.
- */
-static void random_ops(struct ds_op *ops, __u64 *nops, bool ordered, int bpf_share, batch_fn run,
-		       void *ctx, struct model *m, __u64 seed, int *bpf_batches)
-{
-	__u64 done = 0;
-
-	*bpf_batches = 0;
-	while (done < RANDOM_OPS) {
-		__u64 n = RANDOM_OPS - done < DS_BATCH ? RANDOM_OPS - done : DS_BATCH;
-		bool in_bpf = (int)(rnd(&seed) % 100) < bpf_share;
-
-		for (__u64 i = 0; i < n; i++)
-			make_op(&ops[i], &seed, ordered);
-		*nops = n;
-		run(ctx, in_bpf);
-		*bpf_batches += in_bpf;
-		for (__u64 i = 0; i < n; i++) {
-			__s64 ret;
-			__u64 out;
-
-			model_apply(m, &ops[i], &ret, &out);
-			if (ops[i].ret != ret || ops[i].out != out)
-				cr_assert_fail(
-					"op %llu (%s, kind %llu, key %llu): got %lld/%llu, "
-					"model says %lld/%llu",
-					(unsigned long long)(done + i), in_bpf ? "BPF" : "user",
-					(unsigned long long)ops[i].op,
-					(unsigned long long)ops[i].key, (long long)ops[i].ret,
-					(unsigned long long)ops[i].out, (long long)ret,
-					(unsigned long long)out);
-		}
-		done += n;
-	}
-}
-
-static __u64 test_seed(void)
-{
-	const char *s = getenv("DS_SEED");
-	__u64 seed = s ? strtoull(s, NULL, 0) : (__u64)time(NULL);
-
-	if (!seed)
-		seed = 1;
-	cr_log_info("DS_SEED=%llu", (unsigned long long)seed);
-	return seed;
-}
+#define KEYS DS_MODEL_KEYS
 
 /* ---- hash table ---- */
 
@@ -163,7 +33,7 @@ static struct ds_htab_globals *user_htab(struct ds_user_arena *a)
 }
 
 /* Walk every bucket: the elements are exactly the model's keys. */
-static void htab_matches_model(struct ds_htab_globals *g, const struct model *m)
+static void htab_matches_model(struct ds_htab_globals *g, const struct ds_model *m)
 {
 	struct arena_htab_elem *e;
 	__u64 seen = 0;
@@ -213,11 +83,10 @@ Test(ds_maps, user_htab_100k_random_ops_match_the_model)
 {
 	struct ds_user_arena a = ds_user_arena(1024);
 	struct ds_htab_globals *g = user_htab(&a);
-	static struct model m;
-	int bpf_batches;
+	static struct ds_model m;
 
 	memset(&m, 0, sizeof(m));
-	random_ops(g->ops, &g->nops, false, 0, htab_user_batch, g, &m, test_seed(), &bpf_batches);
+	ds_model_random_ops(g->ops, &g->nops, false, 0, htab_user_batch, g, &m, ds_test_seed());
 	htab_matches_model(g, &m);
 	ds_user_arena_free(&a);
 }
@@ -259,14 +128,15 @@ Test(ds_maps, htab_100k_random_ops_alternating_bpf_and_user_match_the_model)
 	struct bpf_object *obj = ds_open("ds_htab");
 	struct ds_htab_globals *g = (struct ds_htab_globals *)ds_globals(obj, sizeof(*g));
 	struct cross_ctx c = { obj, g, htab_user_run, "htab_batch" };
-	static struct model m;
+	static struct ds_model m;
 	int bpf_batches;
 
 	memset(&m, 0, sizeof(m));
 	ds_run(obj, "htab_init");
-	random_ops(g->ops, &g->nops, false, 50, cross_batch, &c, &m, test_seed(), &bpf_batches);
+	bpf_batches = ds_model_random_ops(g->ops, &g->nops, false, 50, cross_batch, &c, &m,
+					  ds_test_seed());
 	cr_assert_gt(bpf_batches, 20, "both sides took part");
-	cr_assert_lt(bpf_batches, RANDOM_OPS / DS_BATCH - 20);
+	cr_assert_lt(bpf_batches, DS_MODEL_OPS / DS_BATCH - 20);
 	htab_matches_model(g, &m);
 	bpf_arena__close(obj);
 }
@@ -284,7 +154,7 @@ static struct ds_rbtree_globals *user_rbtree(struct ds_user_arena *a)
 }
 
 /* In-order walk gives exactly the model's keys and values, in order. */
-static void rbtree_matches_model(struct ds_rbtree_globals *g, const struct model *m)
+static void rbtree_matches_model(struct ds_rbtree_globals *g, const struct ds_model *m)
 {
 	struct arena_rb_node *n = arena_rbtree_min(&g->tree);
 	__u64 k;
@@ -328,11 +198,10 @@ Test(ds_maps, user_rbtree_100k_random_ops_match_the_model)
 {
 	struct ds_user_arena a = ds_user_arena(1024);
 	struct ds_rbtree_globals *g = user_rbtree(&a);
-	static struct model m;
-	int bpf_batches;
+	static struct ds_model m;
 
 	memset(&m, 0, sizeof(m));
-	random_ops(g->ops, &g->nops, true, 0, rbtree_user_batch, g, &m, test_seed(), &bpf_batches);
+	ds_model_random_ops(g->ops, &g->nops, true, 0, rbtree_user_batch, g, &m, ds_test_seed());
 	rbtree_matches_model(g, &m);
 	ds_user_arena_free(&a);
 }
@@ -372,13 +241,13 @@ Test(ds_maps, rbtree_100k_random_ops_alternating_bpf_and_user_match_the_model)
 	struct bpf_object *obj = ds_open("ds_rbtree");
 	struct ds_rbtree_globals *g = (struct ds_rbtree_globals *)ds_globals(obj, sizeof(*g));
 	struct cross_ctx c = { obj, g, rbtree_user_run, "rbtree_batch" };
-	static struct model m;
+	static struct ds_model m;
 	int bpf_batches;
 
 	memset(&m, 0, sizeof(m));
 	ds_run(obj, "rbtree_init");
-	random_ops(g->ops, &g->nops, true, 50, rbtree_cross_batch, &c, &m, test_seed(),
-		   &bpf_batches);
+	bpf_batches = ds_model_random_ops(g->ops, &g->nops, true, 50, rbtree_cross_batch, &c, &m,
+					  ds_test_seed());
 	cr_assert_gt(bpf_batches, 20, "both sides took part");
 	rbtree_matches_model(g, &m);
 	bpf_arena__close(obj);

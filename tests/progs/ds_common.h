@@ -65,6 +65,16 @@ struct ds_val {
 	__u64 a, b;
 };
 
+/* The 28-byte key of number @k: an id and a name that both depend on k. */
+static inline void ds_make_key(__u64 k, struct ds_key *key)
+{
+	int j;
+
+	key->id = k * 0x9e3779b97f4a7c15ULL;
+	for (j = 0; j < (int)sizeof(key->name); j++)
+		key->name[j] = (char)(k + j * 13);
+}
+
 enum { DS_OP_INSERT, DS_OP_LOOKUP, DS_OP_DELETE, DS_OP_UPDATE, DS_OP_NEXT };
 
 struct ds_op {

@@ -72,7 +72,7 @@ int after_budget(void *ctx)
 	int i;
 
 	arena_for(i, 0, DS_FHTAB_MAX) {
-		ds_fh_make_key(100 + i, &key);
+		ds_make_key(100 + i, &key);
 		val.a = i;
 		val.b = ~(__u64)i;
 		CHECK(arena_fhtab_update(h, &key, &val, ARENA_FHTAB_NOEXIST) == 0);
@@ -83,15 +83,15 @@ int after_budget(void *ctx)
 	if (arena_can_loop)
 		return 1000000;
 	arena_for(i, 0, DS_FHTAB_MAX) {
-		ds_fh_make_key(100 + i, &key);
+		ds_make_key(100 + i, &key);
 		CHECK(arena_fhtab_lookup(h, &key, &out) == 0 && out.a == (__u64)i);
 		CHECK(arena_fhtab_lookup_elem(h, &key));
-		ds_fh_make_key(100000 + i, &key);
+		ds_make_key(100000 + i, &key);
 		CHECK(arena_fhtab_lookup(h, &key, &out) == -ENOENT);
 		CHECK(!arena_fhtab_lookup_elem(h, &key));
 	}
 	arena_for(i, 0, DS_FHTAB_MAX) {
-		ds_fh_make_key(100 + i, &key);
+		ds_make_key(100 + i, &key);
 		CHECK(arena_fhtab_delete(h, &key) == 0);
 	}
 	CHECK(arena_fhtab_count(h) == 0);

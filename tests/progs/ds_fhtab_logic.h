@@ -23,16 +23,6 @@ struct ds_fhtab_globals {
 	__u64 pages_after_init;
 };
 
-/* The 28-byte key of number @k (as ds_make_key in ds_maps_logic.h). */
-static inline void ds_fh_make_key(__u64 k, struct ds_key *key)
-{
-	int j;
-
-	key->id = k * 0x9e3779b97f4a7c15ULL;
-	for (j = 0; j < (int)sizeof(key->name); j++)
-		key->name[j] = (char)(k + j * 13);
-}
-
 ARENA_ALWAYS_INLINE void ds_fhtab_apply(struct arena_fhtab __arena *htab, struct ds_op __arena *op)
 {
 	struct ds_op __arena *o = arena_deref(op);
@@ -41,7 +31,7 @@ ARENA_ALWAYS_INLINE void ds_fhtab_apply(struct arena_fhtab __arena *htab, struct
 	struct ds_val val;
 	__s64 ret;
 
-	ds_fh_make_key(o->key, &key);
+	ds_make_key(o->key, &key);
 	val.a = o->value;
 	val.b = ~o->value;
 	o->out = 0;
@@ -102,7 +92,7 @@ static inline int ds_fhtab_selftest(struct ds_fhtab_globals __arena *g)
 	int i;
 
 	CHECK(arena_fhtab_count(h) == 0);
-	ds_fh_make_key(1, &key);
+	ds_make_key(1, &key);
 	val.a = 11;
 	val.b = ~11ULL;
 	CHECK(arena_fhtab_update(h, &key, &val, ARENA_FHTAB_EXIST) == -ENOENT);
@@ -131,7 +121,7 @@ static inline int ds_fhtab_selftest(struct ds_fhtab_globals __arena *g)
 	CHECK(arena_fhtab_update(h, &key, &val, 3) == -EINVAL);
 	/* the table full: every key in, every key found, nothing allocated */
 	arena_for(i, 0, DS_FHTAB_MAX) {
-		ds_fh_make_key(100 + i, &key);
+		ds_make_key(100 + i, &key);
 		val.a = i;
 		val.b = ~(__u64)i;
 		CHECK(arena_fhtab_update(h, &key, &val, ARENA_FHTAB_NOEXIST) == 0);
@@ -139,7 +129,7 @@ static inline int ds_fhtab_selftest(struct ds_fhtab_globals __arena *g)
 	CHECK(arena_fhtab_count(h) == DS_FHTAB_MAX);
 	CHECK(ds_fh_heap_used(g) == arena_deref(g)->pages_after_init);
 	arena_for(i, 0, DS_FHTAB_MAX) {
-		ds_fh_make_key(100 + i, &key);
+		ds_make_key(100 + i, &key);
 		CHECK(arena_fhtab_lookup(h, &key, &out) == 0 && out.a == (__u64)i &&
 		      out.b == ~(__u64)i);
 		if (i & 1)
@@ -147,7 +137,7 @@ static inline int ds_fhtab_selftest(struct ds_fhtab_globals __arena *g)
 	}
 	CHECK(arena_fhtab_count(h) == DS_FHTAB_MAX / 2);
 	arena_for(i, 0, DS_FHTAB_MAX) {
-		ds_fh_make_key(100 + i, &key);
+		ds_make_key(100 + i, &key);
 		if (i & 1)
 			CHECK(arena_fhtab_lookup(h, &key, &out) == -ENOENT);
 		else

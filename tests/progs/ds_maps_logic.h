@@ -9,16 +9,6 @@
 
 #include "ds_common.h"
 
-/* The 28-byte key of number @k: an id and a name that both depend on k. */
-static inline void ds_make_key(__u64 k, struct ds_key *key)
-{
-	int j;
-
-	key->id = k * 0x9e3779b97f4a7c15ULL;
-	for (j = 0; j < (int)sizeof(key->name); j++)
-		key->name[j] = (char)(k + j * 13);
-}
-
 ARENA_ALWAYS_INLINE void ds_htab_apply(struct arena_htab __arena *htab, struct ds_op __arena *op)
 {
 	struct ds_op __arena *o = arena_deref(op);
