@@ -493,6 +493,8 @@ static const char *where_str(enum bpf_arena_globals_where w)
 		return "given";
 	case BPF_ARENA_GLOBALS_FROM_PROGS:
 		return "from the programs' instructions";
+	case BPF_ARENA_GLOBALS_FROM_HEADER:
+		return "from the arena's header (page 0)";
 	default:
 		return "assumed: the end of the arena, nothing else tells";
 	}

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 
@@ -191,4 +193,15 @@ const char *test_capture_log(void)
 void test_capture_log_stop(void)
 {
 	libbpf_set_print(NULL);
+}
+
+void test_ensure_bpffs(void)
+{
+	struct statfs st;
+
+	if (!statfs("/sys/fs/bpf", &st) &&
+	    (unsigned long)st.f_type == 0xcafe4a11 /* BPF_FS_MAGIC */)
+		return;
+	cr_assert_eq(mount("bpf", "/sys/fs/bpf", "bpf", 0, NULL), 0,
+		     "mount -t bpf bpf /sys/fs/bpf: %s", strerror(errno));
 }

@@ -20,6 +20,11 @@ const char *test_variant(void);
  */
 void test_require_arena_kernel(void);
 
+/* Mounts a BPF filesystem at /sys/fs/bpf unless one is there (tests that
+ * pin; the machine may have none mounted).
+ */
+void test_ensure_bpffs(void);
+
 /* The whole file, NUL-terminated (not counted in *len); the caller frees. */
 char *test_read_file(const char *path, size_t *len);
 

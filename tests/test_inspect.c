@@ -504,6 +504,8 @@ Test(inspect, a_pin_names_the_arena)
 	char *out = out_buf(), pin[64], want[128];
 	struct child c;
 
+	test_require_arena_kernel();
+	test_ensure_bpffs();
 	snprintf(pin, sizeof(pin), "/sys/fs/bpf/test_inspect_%d", getpid());
 	start_child(&c, "inspect_heap", "--pin", pin);
 	cr_assert_eq(run_tool(out, "show %s --json", pin), 0, "%s", out);
@@ -513,6 +515,49 @@ Test(inspect, a_pin_names_the_arena)
 	assert_has(out, want);
 	stop_child(&c);
 	cr_assert_neq(access(pin, F_OK), 0, "the child left its pin");
+	free(out);
+}
+
+/* An arena this library pinned keeps a header in page 0: with its owner
+ * and its programs gone, show takes the globals' offset from the header
+ * (not an assumption), and says so when the object given for the types is
+ * not the one that made the arena.
+ */
+Test(inspect, a_pinned_arena_without_programs_is_read_through_its_header)
+{
+	char *out = out_buf(), pin[80], want[160];
+	struct bpf_object *obj;
+	struct bpf_arena *a;
+	unsigned long goff;
+	__u64 *counter;
+
+	test_require_arena_kernel();
+	test_ensure_bpffs();
+	snprintf(pin, sizeof(pin), "/sys/fs/bpf/test_inspect_hdr_%s_%d", test_variant(), getpid());
+	obj = bpf_arena__open_file(test_prog_path("inspect_heap"), NULL);
+	cr_assert(obj, "open: %s", strerror(errno));
+	a = bpf_arena__from_object(obj);
+	cr_assert_eq(bpf_map__set_pin_path(bpf_arena__map(a), pin), 0);
+	cr_assert_eq(bpf_arena__load(obj), 0, "load: %s", strerror(errno));
+	cr_assert_eq(test_run_prog(obj, "fill"), 0);
+	goff = (unsigned long)bpf_arena__globals_offset(a);
+	counter = bpf_arena__find_global(a, "inspect_counter", NULL);
+	cr_assert(counter);
+	cr_assert_eq(*counter, 42);
+	bpf_arena__close(obj);
+
+	/* only the pin holds it: no program, no mapping */
+	cr_assert_eq(run_tool(out, "show %s --object %s", pin, test_prog_path("inspect_heap")), 0,
+		     "%s", out);
+	snprintf(want, sizeof(want), "at offset 0x%lx (from the arena's header (page 0))", goff);
+	assert_has(out, want);
+	assert_has(out, "inspect_counter = (__u64)42\n");
+	cr_assert_null(strstr(out, "differ"), "%s", out);
+
+	/* types from an object that did not make it */
+	run_tool(out, "show %s --object %s", pin, test_prog_path("pin_plain"));
+	assert_has(out, "the types are not those of object");
+	cr_assert_eq(unlink(pin), 0);
 	free(out);
 }
 

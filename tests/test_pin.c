@@ -13,9 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,26 +24,15 @@
 #include "pin_store.h"
 
 #define BPFFS "/sys/fs/bpf"
-#define BPF_FS_MAGIC_ 0xcafe4a11
 
 static char root[256], pin[300], out_path[64], err_path[64];
-
-static void ensure_bpffs(void)
-{
-	struct statfs st;
-
-	if (!statfs(BPFFS, &st) && (unsigned long)st.f_type == BPF_FS_MAGIC_)
-		return;
-	cr_assert_eq(mount("bpf", BPFFS, "bpf", 0, NULL), 0, "mount -t bpf bpf %s: %s", BPFFS,
-		     strerror(errno));
-}
 
 static void setup(void)
 {
 	static int n;
 
 	test_require_arena_kernel();
-	ensure_bpffs();
+	test_ensure_bpffs();
 	snprintf(root, sizeof(root), BPFFS "/libbpf_arena_test_pin_%s_%d_%d", test_variant(),
 		 getpid(), n++);
 	snprintf(pin, sizeof(pin), "%s/arena", root);

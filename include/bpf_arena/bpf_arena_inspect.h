@@ -142,6 +142,7 @@ enum bpf_arena_globals_where {
 	BPF_ARENA_GLOBALS_GIVEN = 0, /* the caller said so */
 	BPF_ARENA_GLOBALS_FROM_PROGS, /* the programs' instructions agree with one layout */
 	BPF_ARENA_GLOBALS_ASSUMED_END, /* nothing to tell by: this library's default */
+	BPF_ARENA_GLOBALS_FROM_HEADER, /* the header in page 0 of a pinned or shared arena */
 };
 
 struct bpf_arena_globals {

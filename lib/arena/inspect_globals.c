@@ -9,7 +9,9 @@
  * Where: this library puts the globals at the end of the arena by default
  * (size - round_up(globals, page)), or at 0 (BPF_ARENA_GLOBALS_AT_ZERO);
  * upstream libbpf 1.4 to 1.6 puts them at 0, 1.7+ at the end where the
- * kernel allows it. Nothing in the kernel records which, so we read the
+ * kernel allows it. An arena this library pinned or shared records it in
+ * the header of its page 0 (pin.c), read through the BPF reader (nothing
+ * allocated); for any other, nothing in the kernel records which, so we read the
  * programs' translated instructions: a reference to a global is an ld_imm64
  * of its user address, both this library's (a plain constant) and upstream's
  * (BPF_PSEUDO_MAP_VALUE of the arena and an offset, which the verifier
@@ -27,6 +29,7 @@
 #include <bpf/btf.h>
 
 #include "inspect_internal.h"
+#include "pin.h"
 
 static __s32 find_datasec(const struct btf *btf)
 {
@@ -178,6 +181,48 @@ static void place_globals(struct bpf_arena_globals *g, const struct bpf_arena_de
 	}
 }
 
+/* The offset recorded in the header of an arena this library pinned or
+ * shared: true and g->offset set when page 0 holds a sound header. Its page
+ * is read through the BPF reader, so an arena without one (page 0 absent
+ * reads as zeros) is left as it was. Types that differ from those the arena
+ * was made with are said, not refused: the offset holds whatever the types.
+ */
+static bool globals_from_header(struct bpf_arena_globals *g, __u32 map_id, __u64 arena_size)
+{
+	struct bpf_arena_reader *r = bpf_arena_reader__new(map_id, NULL);
+	struct arena_hdr h, mine = {};
+	int err;
+
+	if (!r)
+		return false;
+	err = bpf_arena_reader__read(r, 0, &h, sizeof(h));
+	bpf_arena_reader__free(r);
+	if (err || arena_hdr_check(&h))
+		return false;
+	if (h.globals_off > arena_size || h.globals_sz > arena_size - h.globals_off) {
+		pr_warn("arena map %u: its header places %llu bytes of globals at offset %llu, "
+			"outside its %llu bytes: ignored\n",
+			map_id, (unsigned long long)h.globals_sz, (unsigned long long)h.globals_off,
+			(unsigned long long)arena_size);
+		return false;
+	}
+	if (h.globals_sz != g->size) {
+		pr_warn("arena map %u: its header records %llu bytes of globals at offset %llu, "
+			"but %s describes %llu bytes: the types are not those of object '%.*s' "
+			"that made it\n",
+			map_id, (unsigned long long)h.globals_sz, (unsigned long long)h.globals_off,
+			g->btf_source, (unsigned long long)g->size, (int)sizeof(h.obj_name),
+			h.obj_name);
+	} else if (!arena_hdr_describe_btf(g->btf, g->size, &mine) && mine.btf_hash != h.btf_hash) {
+		pr_warn("arena map %u: the types in %s differ from those of object '%.*s' that "
+			"made it: values may print wrongly\n",
+			map_id, g->btf_source, (int)sizeof(h.obj_name), h.obj_name);
+	}
+	g->offset = h.globals_off;
+	g->where = BPF_ARENA_GLOBALS_FROM_HEADER;
+	return true;
+}
+
 struct bpf_arena_globals *bpf_arena__find_globals(__u32 map_id,
 						  const struct bpf_arena_globals_opts *opts)
 {
@@ -226,7 +271,8 @@ struct bpf_arena_globals *bpf_arena__find_globals(__u32 map_id,
 		g->offset = (__u64)off;
 		g->where = BPF_ARENA_GLOBALS_GIVEN;
 	} else {
-		place_globals(g, d);
+		if (!globals_from_header(g, map_id, d->size))
+			place_globals(g, d);
 	}
 	if (g->offset > d->size || g->size > d->size - g->offset) {
 		pr_warn("arena map %u: %llu bytes of globals at offset %llu don't fit its %llu "
