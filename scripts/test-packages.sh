@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The Debian packages, as a machine that deploys them would use them:
 # builds libbpf-arena0, libbpf-arena-dev and bpf-arena with CPack (in
-# build-packages/, installed prefix /usr), installs them with
-# `apt-get install ./*.deb`, then builds the outside project (tests/outside,
-# copied away from the source tree) against the installed packages only:
-# with CMake's find_package and with pkg-config, a C and a C++ program, and
-# runs them. The packages are removed again at the end, also on failure, so
-# later steps and reruns start from the same machine. Needs root.
+# build-packages/, installed prefix /usr), checks them with lintian,
+# installs them with `apt-get install ./*.deb`, then builds the outside
+# project (tests/outside, copied away from the source tree) against the
+# installed packages only: with CMake's find_package and with pkg-config, a
+# C and a C++ program, and runs them. The packages are removed again at the
+# end, also on failure, so later steps and reruns start from the same
+# machine. Needs root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=$PWD
@@ -41,6 +42,13 @@ for d in "${debs[@]}"; do
 	dpkg-deb -f "$d" Package Version Depends
 done
 
+echo "== Debian packages: lintian"
+# Debian's own package checker; any error or warning fails the step
+# (informational tags don't). As root it first says "running with root
+# privileges is not recommended!", which is no tag and leaves the status alone.
+lintian --fail-on error,warning "${debs[@]}"
+echo "lintian: no errors or warnings"
+
 # An installed copy elsewhere would be found first and hide the packages.
 for stale in /usr/local/lib/cmake/BpfArena /usr/local/lib/pkgconfig/libbpf_arena.pc \
 	/usr/local/bin/bpf-arena; do
@@ -73,6 +81,10 @@ for f in /usr/bin/bpf-arena /usr/include/bpf_arena/bpf_arena.h \
 	dpkg -S "$f" >/dev/null || { echo "test-packages: no package owns $f" >&2; exit 1; }
 done
 man -w bpf-arena >/dev/null && man -w 3 libbpf_arena >/dev/null
+# libbpf-arena0 has no maintainer scripts: dpkg's ldconfig trigger updates
+# the cache.
+/sbin/ldconfig -p | grep -q "libbpf_arena.so.0 " ||
+	{ echo "test-packages: libbpf_arena.so.0 is not in the ldconfig cache" >&2; exit 1; }
 bpf-arena version
 
 echo "== Debian packages: the outside project against them"
