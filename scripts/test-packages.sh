@@ -30,10 +30,20 @@ remove_packages() {
 }
 
 echo "== Debian packages: build"
+# With the compiler and linker flags Debian builds its own packages with
+# (dpkg-buildflags, all hardening on: fortify, stack protector, relro, bindnow).
+export DEB_BUILD_MAINT_OPTIONS=hardening=+all
+cppflags=$(dpkg-buildflags --get CPPFLAGS)
+ldflags=$(dpkg-buildflags --get LDFLAGS)
 cmake -S . -B build-packages -DCMAKE_INSTALL_PREFIX=/usr -DBPF_ARENA_WERROR=ON \
-	-DBPF_ARENA_TESTS=OFF -DBPF_ARENA_EXAMPLES=OFF -DBPF_ARENA_BENCH=OFF >/dev/null
+	-DBPF_ARENA_TESTS=OFF -DBPF_ARENA_EXAMPLES=OFF -DBPF_ARENA_BENCH=OFF \
+	-DCMAKE_C_FLAGS="$(dpkg-buildflags --get CFLAGS) $cppflags" \
+	-DCMAKE_CXX_FLAGS="$(dpkg-buildflags --get CXXFLAGS) $cppflags" \
+	-DCMAKE_EXE_LINKER_FLAGS="$ldflags" -DCMAKE_SHARED_LINKER_FLAGS="$ldflags" >/dev/null
 cmake --build build-packages -j"$jobs"
 rm -f build-packages/*.deb
+echo "(CPack warns that no-maintainer-scripts/postinst and postrm are missing:" \
+	"deliberate, so that ldconfig runs from a trigger; see cmake/BpfArenaPackaging.cmake)"
 (cd build-packages && cpack -G DEB >/dev/null)
 debs=(build-packages/*.deb)
 [ ${#debs[@]} -eq 3 ] || { echo "test-packages: expected 3 .debs, got ${debs[*]}" >&2; exit 1; }
