@@ -4,6 +4,8 @@
 #   runtime -> libbpf-arena0      libbpf_arena.so.0*
 #   dev     -> libbpf-arena-dev   headers, libbpf_arena.so, .a, .pc, CMake package, man 3
 #   tools   -> bpf-arena          the bpf-arena tool, man 8, bash completion
+# and each its copyright, Debian changelog and lintian overrides (from
+# packaging/debian/).
 # `cpack -G DEB` in a build configured with -DCMAKE_INSTALL_PREFIX=/usr
 # (scripts/test-packages.sh) writes the three .debs.
 
