@@ -17,13 +17,13 @@ pkgs=(
 # Optional groups, asked for by name: "qemu" for the kernel-without-arenas
 # test, "bench" for plotting, "packaging" for the man page and Debian
 # package checks and the XDP example's veth test (man, groff, dpkg-shlibdeps,
-# ip), "fuzz" for the libFuzzer harnesses (clang-14's libFuzzer and
-# sanitizer runtimes).
+# ip, and lintian: Debian's own package checker), "fuzz" for the libFuzzer
+# harnesses (clang-14's libFuzzer and sanitizer runtimes).
 for extra in "$@"; do
 	case "$extra" in
 	qemu) pkgs+=(qemu-system-x86 busybox-static cpio xz-utils kmod) ;;
 	bench) pkgs+=(gnuplot-nox) ;;
-	packaging) pkgs+=(man-db groff-base dpkg-dev iproute2) ;;
+	packaging) pkgs+=(man-db groff-base dpkg-dev iproute2 lintian) ;;
 	fuzz) pkgs+=(clang-14 libclang-rt-14-dev) ;;
 	*) echo "install-deps: unknown group '$extra'" >&2; exit 2 ;;
 	esac
