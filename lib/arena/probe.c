@@ -119,7 +119,7 @@ struct cap_info {
 #define ATOMIC_FETCH_SINCE "none yet"
 #define ATOMIC_FETCH_PATCH "arena-atomics-fetch-x86"
 
-static const struct cap_info caps[__BPF_ARENA_CAP_CNT] = {
+static const struct cap_info probe_caps[__BPF_ARENA_CAP_CNT] = {
 	[BPF_ARENA_CAP_MAP_TYPE] = { "map_type", "the BPF arena map type (BPF_MAP_TYPE_ARENA)",
 				     "6.9", "arena-map" },
 	[BPF_ARENA_CAP_KFUNC_ALLOC_PAGES] = { "kfunc_alloc_pages",
@@ -194,7 +194,7 @@ static const struct atomic_probe {
 	__u64 before;
 	__u64 after;
 	bool fetches;
-} atomics[] = {
+} probe_atomics[] = {
 	{ BPF_ARENA_CAP_ATOMIC_ADD, BPF_ADD, 5, 10, 15, false },
 	{ BPF_ARENA_CAP_ATOMIC_FETCH_ADD, BPF_ADD | BPF_FETCH, 5, 10, 15, true },
 	{ BPF_ARENA_CAP_ATOMIC_XCHG, BPF_XCHG, 7, 10, 7, true },
@@ -211,7 +211,7 @@ static const struct atomic_probe {
  * arguments) when the verifier learnt to pass implicit arguments itself.
  */
 enum probe_kfunc { KF_ALLOC, KF_FREE, KF_RESERVE, KF_STREAM_PRINTK, KF_STREAM_PRINTK_OLD, KF_CNT };
-static const char *const kfunc_names[KF_CNT] = {
+static const char *const probe_kfunc_names[KF_CNT] = {
 	"bpf_arena_alloc_pages",   "bpf_arena_free_pages", "bpf_arena_reserve_pages",
 	"bpf_stream_vprintk_impl", "bpf_stream_vprintk",
 };
@@ -253,10 +253,10 @@ struct probe_ctx {
 
 /* ---- results ---------------------------------------------------------- */
 
-__attribute__((format(printf, 5, 6))) static void set_res(struct probe_ctx *c,
-							  enum bpf_arena_probe_cap cap,
-							  enum bpf_arena_probe_status status,
-							  int err, const char *fmt, ...)
+__attribute__((format(printf, 5, 6))) static void probe_set_res(struct probe_ctx *c,
+								enum bpf_arena_probe_cap cap,
+								enum bpf_arena_probe_status status,
+								int err, const char *fmt, ...)
 {
 	struct bpf_arena_probe_result *r = &c->res[cap];
 	va_list ap;
@@ -269,7 +269,7 @@ __attribute__((format(printf, 5, 6))) static void set_res(struct probe_ctx *c,
 }
 
 /* The verifier's own words: the last line of its log that isn't statistics. */
-static const char *verifier_words(const char *log, char *out, size_t len)
+static const char *probe_verifier_words(const char *log, char *out, size_t len)
 {
 	const char *line = log, *best = NULL, *end;
 	size_t best_len = 0;
@@ -297,8 +297,8 @@ static const char *verifier_words(const char *log, char *out, size_t len)
  * sleepable); the others raw tracepoint programs, the simplest type that
  * BPF_PROG_TEST_RUN runs without a packet.
  */
-static int load_prog(struct probe_ctx *c, const struct bpf_insn *insns, size_t cnt, bool sleepable,
-		     struct bpf_prog_load_opts *opts)
+static int probe_load_prog(struct probe_ctx *c, const struct bpf_insn *insns, size_t cnt,
+			   bool sleepable, struct bpf_prog_load_opts *opts)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, plain);
 	int fd;
@@ -329,28 +329,31 @@ static int run_prog(int fd, __u32 *retval)
  * in *retval; on failure records @cap as missing (the kernel refused) or
  * unknown (it couldn't be asked) and returns the negative errno.
  */
-static int load_and_run(struct probe_ctx *c, enum bpf_arena_probe_cap cap,
-			const struct bpf_insn *insns, size_t cnt, bool sleepable,
-			struct bpf_prog_load_opts *opts, __u32 *retval, int *keep_fd)
+static int probe_load_and_run(struct probe_ctx *c, enum bpf_arena_probe_cap cap,
+			      const struct bpf_insn *insns, size_t cnt, bool sleepable,
+			      struct bpf_prog_load_opts *opts, __u32 *retval, int *keep_fd)
 {
 	char words[200];
 	int fd, err;
 
-	fd = load_prog(c, insns, cnt, sleepable, opts);
+	fd = probe_load_prog(c, insns, cnt, sleepable, opts);
 	if (fd < 0) {
-		pr_debug("probe %s: the kernel refused its program: %s\n%s", caps[cap].name,
+		pr_debug("probe %s: the kernel refused its program: %s\n%s", probe_caps[cap].name,
 			 strerror(-fd), c->log);
 		if (fd == -EPERM)
-			set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, fd,
-				"prog_load: %s (needs CAP_BPF and CAP_PERFMON)", strerror(-fd));
+			probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, fd,
+				      "prog_load: %s (needs CAP_BPF and CAP_PERFMON)",
+				      strerror(-fd));
 		else
-			set_res(c, cap, BPF_ARENA_PROBE_MISSING, fd, "verifier: %s (%s)",
-				verifier_words(c->log, words, sizeof(words)), strerror(-fd));
+			probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, fd, "verifier: %s (%s)",
+				      probe_verifier_words(c->log, words, sizeof(words)),
+				      strerror(-fd));
 		return fd;
 	}
 	err = run_prog(fd, retval);
 	if (err)
-		set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, err, "prog_test_run: %s", strerror(-err));
+		probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, err, "prog_test_run: %s",
+			      strerror(-err));
 	if (keep_fd && !err)
 		*keep_fd = fd;
 	else
@@ -387,20 +390,21 @@ static void probe_privileges(struct probe_ctx *c)
 
 	if (syscall(SYS_capget, &hdr, data)) {
 		for (i = 0; i < ARRAY_SIZE(wanted); i++)
-			set_res(c, which[i], BPF_ARENA_PROBE_UNKNOWN, errno, "capget: %s",
-				strerror(errno));
+			probe_set_res(c, which[i], BPF_ARENA_PROBE_UNKNOWN, errno, "capget: %s",
+				      strerror(errno));
 		return;
 	}
 	admin = has_cap(data, CAP_SYS_ADMIN);
 	for (i = 0; i < ARRAY_SIZE(wanted); i++) {
 		if (has_cap(data, wanted[i]))
-			set_res(c, which[i], BPF_ARENA_PROBE_SUPPORTED, 0, "effective capability");
+			probe_set_res(c, which[i], BPF_ARENA_PROBE_SUPPORTED, 0,
+				      "effective capability");
 		else if (admin)
-			set_res(c, which[i], BPF_ARENA_PROBE_SUPPORTED, 0,
-				"implied by CAP_SYS_ADMIN");
+			probe_set_res(c, which[i], BPF_ARENA_PROBE_SUPPORTED, 0,
+				      "implied by CAP_SYS_ADMIN");
 		else
-			set_res(c, which[i], BPF_ARENA_PROBE_MISSING, EPERM,
-				"not in the effective set: run as root or grant it");
+			probe_set_res(c, which[i], BPF_ARENA_PROBE_MISSING, EPERM,
+				      "not in the effective set: run as root or grant it");
 	}
 }
 
@@ -414,7 +418,7 @@ static void probe_kernel_btf(struct probe_ctx *c)
 		return;
 	}
 	for (i = 0; i < KF_CNT; i++) {
-		id = btf__find_by_name_kind(btf, kfunc_names[i], BTF_KIND_FUNC);
+		id = btf__find_by_name_kind(btf, probe_kfunc_names[i], BTF_KIND_FUNC);
 		c->kfunc_id[i] = id > 0 ? id : 0;
 	}
 	btf__free(btf);
@@ -443,23 +447,24 @@ static int probe_map_type(struct probe_ctx *c)
 	if (fd < 0) {
 		switch (fd) {
 		case -EINVAL:
-			set_res(c, cap, BPF_ARENA_PROBE_MISSING, fd,
-				"map_create(type 33): %s: the kernel doesn't know the type",
-				strerror(-fd));
+			probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, fd,
+				      "map_create(type 33): %s: the kernel doesn't know the type",
+				      strerror(-fd));
 			break;
 		case -EOPNOTSUPP:
-			set_res(c, cap, BPF_ARENA_PROBE_MISSING, fd,
+			probe_set_res(
+				c, cap, BPF_ARENA_PROBE_MISSING, fd,
 				"map_create(type 33): %s: this architecture's JIT has no arena "
 				"support, or the JIT is off",
 				strerror(-fd));
 			break;
 		case -EPERM:
-			set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, fd,
-				"map_create: %s (needs CAP_BPF)", strerror(-fd));
+			probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, fd,
+				      "map_create: %s (needs CAP_BPF)", strerror(-fd));
 			break;
 		default:
-			set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, fd, "map_create: %s",
-				strerror(-fd));
+			probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, fd, "map_create: %s",
+				      strerror(-fd));
 		}
 		return fd;
 	}
@@ -467,8 +472,8 @@ static int probe_map_type(struct probe_ctx *c)
 	if (!c->base) {
 		int err = -errno;
 
-		set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, err, "created, but mmap failed: %s",
-			strerror(-err));
+		probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, err, "created, but mmap failed: %s",
+			      strerror(-err));
 		close(fd);
 		return err;
 	}
@@ -476,8 +481,8 @@ static int probe_map_type(struct probe_ctx *c)
 	/* Make page 0 exist, and the page the offset probe writes to. */
 	memset(c->base, 0, PROBE_PAGE_SZ);
 	memset(c->base + PROBE_BIG_OFF, 0, sizeof(__u64));
-	set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0, "created and mmapped a 1 GiB arena at %p",
-		(void *)c->base);
+	probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
+		      "created and mmapped a 1 GiB arena at %p", (void *)c->base);
 	return 0;
 }
 
@@ -494,20 +499,20 @@ static void probe_cast_without_arena(struct probe_ctx *c)
 		EXIT_INSN(),
 	};
 	char words[200];
-	int fd = load_prog(c, insns, ARRAY_SIZE(insns), true, NULL);
+	int fd = probe_load_prog(c, insns, ARRAY_SIZE(insns), true, NULL);
 
 	if (fd >= 0) {
 		close(fd);
-		set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0, "loaded without an arena");
+		probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0, "loaded without an arena");
 	} else if (fd == -EPERM) {
-		set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, fd, "prog_load: %s (needs CAP_BPF)",
-			strerror(-fd));
+		probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, fd, "prog_load: %s (needs CAP_BPF)",
+			      strerror(-fd));
 	} else if (strstr(c->log, "associated arena")) {
-		set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
-			"known to the verifier (refused only for want of an arena)");
+		probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
+			      "known to the verifier (refused only for want of an arena)");
 	} else {
-		set_res(c, cap, BPF_ARENA_PROBE_MISSING, fd, "verifier: %s (%s)",
-			verifier_words(c->log, words, sizeof(words)), strerror(-fd));
+		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, fd, "verifier: %s (%s)",
+			      probe_verifier_words(c->log, words, sizeof(words)), strerror(-fd));
 	}
 }
 
@@ -527,15 +532,15 @@ static void probe_cast(struct probe_ctx *c)
 	enum bpf_arena_probe_cap cap = BPF_ARENA_CAP_ADDR_SPACE_CAST;
 	__u32 ret;
 
-	if (load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
+	if (probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
 		return;
 	if (*slot(c, SLOT_CAST) == want)
-		set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
-			"cast to kernel and back gave the user address 0x%llx", want);
+		probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
+			      "cast to kernel and back gave the user address 0x%llx", want);
 	else
-		set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
-			"cast to kernel and back gave 0x%llx, not 0x%llx",
-			(unsigned long long)*slot(c, SLOT_CAST), want);
+		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
+			      "cast to kernel and back gave 0x%llx, not 0x%llx",
+			      (unsigned long long)*slot(c, SLOT_CAST), want);
 }
 
 /* A load and a store through an arena pointer, seen from user space. */
@@ -558,16 +563,17 @@ static void probe_jit(struct probe_ctx *c)
 
 	s[0] = seed;
 	s[1] = 0;
-	if (load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
+	if (probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
 		return;
 	if (s[1] == ~seed)
-		set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
+		probe_set_res(
+			c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
 			"BPF read 0x%llx and wrote its complement, read back through the mapping",
 			(unsigned long long)seed);
 	else
-		set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
-			"BPF should have written 0x%llx, user space reads 0x%llx",
-			(unsigned long long)~seed, (unsigned long long)s[1]);
+		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
+			      "BPF should have written 0x%llx, user space reads 0x%llx",
+			      (unsigned long long)~seed, (unsigned long long)s[1]);
 }
 
 static void probe_atomic(struct probe_ctx *c, const struct atomic_probe *a, int idx)
@@ -591,17 +597,17 @@ static void probe_atomic(struct probe_ctx *c, const struct atomic_probe *a, int 
 
 	s[0] = a->before;
 	s[1] = 0;
-	if (load_and_run(c, a->cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
+	if (probe_load_and_run(c, a->cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
 		return;
 	if (s[0] == a->after && (!a->fetches || s[1] == a->before))
-		set_res(c, a->cap, BPF_ARENA_PROBE_SUPPORTED, 0, "0x%llx became 0x%llx%s",
-			(unsigned long long)a->before, (unsigned long long)a->after,
-			a->fetches ? ", old value fetched" : "");
+		probe_set_res(c, a->cap, BPF_ARENA_PROBE_SUPPORTED, 0, "0x%llx became 0x%llx%s",
+			      (unsigned long long)a->before, (unsigned long long)a->after,
+			      a->fetches ? ", old value fetched" : "");
 	else
-		set_res(c, a->cap, BPF_ARENA_PROBE_MISSING, 0,
-			"0x%llx became 0x%llx (fetched 0x%llx), expected 0x%llx",
-			(unsigned long long)a->before, (unsigned long long)s[0],
-			(unsigned long long)s[1], (unsigned long long)a->after);
+		probe_set_res(c, a->cap, BPF_ARENA_PROBE_MISSING, 0,
+			      "0x%llx became 0x%llx (fetched 0x%llx), expected 0x%llx",
+			      (unsigned long long)a->before, (unsigned long long)s[0],
+			      (unsigned long long)s[1], (unsigned long long)a->after);
 }
 
 /* An __arena global's address is an ld_imm64 of the arena's value at an
@@ -621,15 +627,16 @@ static void probe_direct_value(struct probe_ctx *c, enum bpf_arena_probe_cap cap
 	__u32 ret;
 
 	*p = 0;
-	if (load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
+	if (probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
 		return;
 	if (*p == PROBE_MAGIC)
-		set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
-			"BPF stored through the address of offset %zu, user space read it", off);
+		probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
+			      "BPF stored through the address of offset %zu, user space read it",
+			      off);
 	else
-		set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
-			"store through the address of offset %zu not seen (0x%llx)", off,
-			(unsigned long long)*p);
+		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
+			      "store through the address of offset %zu not seen (0x%llx)", off,
+			      (unsigned long long)*p);
 }
 
 /* A global function whose argument is tagged "arg:arena" takes an arena
@@ -702,34 +709,38 @@ static void probe_arg_arena(struct probe_ctx *c)
 	if (btf_fd < 0) {
 		char words[200];
 
-		set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, btf_fd, "btf_load: %s (%s)",
-			strerror(-btf_fd), verifier_words(c->log, words, sizeof(words)));
+		probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, btf_fd, "btf_load: %s (%s)",
+			      strerror(-btf_fd),
+			      probe_verifier_words(c->log, words, sizeof(words)));
 		return;
 	}
 	opts.prog_btf_fd = btf_fd;
 	*s = 0;
-	if (load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, &opts, &ret, NULL))
+	if (probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, &opts, &ret, NULL))
 		goto out;
 	if (*s == PROBE_MAGIC)
-		set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
-			"a global function stored through its arena argument");
+		probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
+			      "a global function stored through its arena argument");
 	else
-		set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
-			"the global function's store is not seen (0x%llx)", (unsigned long long)*s);
+		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
+			      "the global function's store is not seen (0x%llx)",
+			      (unsigned long long)*s);
 out:
 	close(btf_fd);
 }
 
-static bool kfunc_in_btf(struct probe_ctx *c, enum bpf_arena_probe_cap cap, enum probe_kfunc kf)
+static bool probe_kfunc_in_btf(struct probe_ctx *c, enum bpf_arena_probe_cap cap,
+			       enum probe_kfunc kf)
 {
 	if (c->btf_err) {
-		set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, c->btf_err,
-			"kernel BTF unreadable (%s): CONFIG_DEBUG_INFO_BTF?", strerror(c->btf_err));
+		probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, c->btf_err,
+			      "kernel BTF unreadable (%s): CONFIG_DEBUG_INFO_BTF?",
+			      strerror(c->btf_err));
 		return false;
 	}
 	if (!c->kfunc_id[kf]) {
-		set_res(c, cap, BPF_ARENA_PROBE_MISSING, ENOENT, "%s is not in the kernel's BTF",
-			kfunc_names[kf]);
+		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, ENOENT,
+			      "%s is not in the kernel's BTF", probe_kfunc_names[kf]);
 		return false;
 	}
 	return true;
@@ -769,7 +780,7 @@ static void probe_alloc(struct probe_ctx *c, enum bpf_arena_probe_cap cap, int p
 	int err;
 
 	*s = 0;
-	err = load_and_run(c, cap, insns, ARRAY_SIZE(insns), sleepable, NULL, &ret, NULL);
+	err = probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), sleepable, NULL, &ret, NULL);
 	if (err) {
 		/* The verifier's refusal of a sleepable kfunc is the answer; any
 		 * other refusal says nothing about sleepability.
@@ -780,16 +791,16 @@ static void probe_alloc(struct probe_ctx *c, enum bpf_arena_probe_cap cap, int p
 		return;
 	}
 	if (ret != 0)
-		set_res(c, cap, BPF_ARENA_PROBE_MISSING, ENOMEM,
-			"bpf_arena_alloc_pages returned NULL");
+		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, ENOMEM,
+			      "bpf_arena_alloc_pages returned NULL");
 	else if (*s != want || *(__u64 *)(c->base + page * PROBE_PAGE_SZ) != PROBE_MAGIC)
-		set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
-			"allocated 0x%llx (asked 0x%llx) but its content is not seen",
-			(unsigned long long)*s, want);
+		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
+			      "allocated 0x%llx (asked 0x%llx) but its content is not seen",
+			      (unsigned long long)*s, want);
 	else
-		set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
-			"allocated a page at 0x%llx%s, user space read what BPF stored there", want,
-			sleepable ? "" : " in a non-sleepable program");
+		probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
+			      "allocated a page at 0x%llx%s, user space read what BPF stored there",
+			      want, sleepable ? "" : " in a non-sleepable program");
 }
 
 /* Allocate, store, free, load again: a freed page reads as zero. */
@@ -826,18 +837,18 @@ static void probe_free(struct probe_ctx *c)
 
 	s[0] = 0;
 	s[1] = ~0ULL;
-	if (load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
+	if (probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
 		return;
 	if (ret != 0)
-		set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, ENOMEM,
-			"bpf_arena_alloc_pages returned NULL, nothing to free");
+		probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, ENOMEM,
+			      "bpf_arena_alloc_pages returned NULL, nothing to free");
 	else if (s[0] == PROBE_MAGIC && s[1] == 0)
-		set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
-			"a page holding 0x%llx read as 0 once freed", PROBE_MAGIC);
+		probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
+			      "a page holding 0x%llx read as 0 once freed", PROBE_MAGIC);
 	else
-		set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
-			"before free 0x%llx, after free 0x%llx (expected 0x%llx, 0)",
-			(unsigned long long)s[0], (unsigned long long)s[1], PROBE_MAGIC);
+		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
+			      "before free 0x%llx, after free 0x%llx (expected 0x%llx, 0)",
+			      (unsigned long long)s[0], (unsigned long long)s[1], PROBE_MAGIC);
 }
 
 /* Reserve a page, then allocate it (must fail) and its neighbour (must not). */
@@ -868,13 +879,14 @@ static void probe_reserve(struct probe_ctx *c)
 	__u32 ret;
 
 	s[0] = s[1] = s[2] = ~0ULL;
-	if (load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
+	if (probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
 		return;
 	if (s[0] == 0 && s[1] == 0 && s[2] == next)
-		set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
-			"a reserved page could not be allocated, its neighbour could");
+		probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
+			      "a reserved page could not be allocated, its neighbour could");
 	else
-		set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
+		probe_set_res(
+			c, cap, BPF_ARENA_PROBE_MISSING, 0,
 			"reserve returned %lld, allocating the reserved page gave 0x%llx, its "
 			"neighbour 0x%llx",
 			(long long)s[0], (unsigned long long)s[1], (unsigned long long)s[2]);
@@ -892,27 +904,28 @@ static void probe_segv_on_fault(struct probe_ctx *c)
 	ssize_t n;
 
 	if (fd < 0) {
-		set_res(c, cap, fd == -EINVAL ? BPF_ARENA_PROBE_MISSING : BPF_ARENA_PROBE_UNKNOWN,
-			fd, "map_create(BPF_F_SEGV_ON_FAULT): %s", strerror(-fd));
+		probe_set_res(c, cap,
+			      fd == -EINVAL ? BPF_ARENA_PROBE_MISSING : BPF_ARENA_PROBE_UNKNOWN, fd,
+			      "map_create(BPF_F_SEGV_ON_FAULT): %s", strerror(-fd));
 		return;
 	}
 	base = map_arena(fd, PROBE_PAGE_SZ);
 	if (!base) {
-		set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, errno, "mmap: %s", strerror(errno));
+		probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, errno, "mmap: %s", strerror(errno));
 		goto out;
 	}
 	if (pipe2(p, O_CLOEXEC)) {
-		set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, errno, "pipe: %s", strerror(errno));
+		probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, errno, "pipe: %s", strerror(errno));
 		goto out_unmap;
 	}
 	n = write(p[1], base, 1);
 	if (n < 0 && errno == EFAULT)
-		set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
-			"reading an unallocated page from user space faulted (EFAULT)");
+		probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
+			      "reading an unallocated page from user space faulted (EFAULT)");
 	else
-		set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
-			"flag accepted, but reading an unallocated page %s",
-			n < 0 ? strerror(errno) : "allocated it");
+		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
+			      "flag accepted, but reading an unallocated page %s",
+			      n < 0 ? strerror(errno) : "allocated it");
 	close(p[0]);
 	close(p[1]);
 out_unmap:
@@ -933,13 +946,14 @@ static void probe_no_user_conv(struct probe_ctx *c)
 	__u32 ret;
 
 	if (fd < 0) {
-		set_res(c, cap, fd == -EINVAL ? BPF_ARENA_PROBE_MISSING : BPF_ARENA_PROBE_UNKNOWN,
-			fd, "map_create(BPF_F_NO_USER_CONV): %s", strerror(-fd));
+		probe_set_res(c, cap,
+			      fd == -EINVAL ? BPF_ARENA_PROBE_MISSING : BPF_ARENA_PROBE_UNKNOWN, fd,
+			      "map_create(BPF_F_NO_USER_CONV): %s", strerror(-fd));
 		return;
 	}
 	base = map_arena(fd, PROBE_PAGE_SZ);
 	if (!base) {
-		set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, errno, "mmap: %s", strerror(errno));
+		probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, errno, "mmap: %s", strerror(errno));
 		close(fd);
 		return;
 	}
@@ -957,18 +971,18 @@ static void probe_no_user_conv(struct probe_ctx *c)
 			EXIT_INSN(),
 		};
 
-		if (load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
+		if (probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
 			goto out;
 	}
 	got = *p;
 	if (got == (__u32)user)
-		set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
-			"cast to user form kept the offset 0x%llx, not the address 0x%llx",
-			(unsigned long long)got, (unsigned long long)user);
+		probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
+			      "cast to user form kept the offset 0x%llx, not the address 0x%llx",
+			      (unsigned long long)got, (unsigned long long)user);
 	else
-		set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
-			"flag accepted, but the cast to user form gave 0x%llx",
-			(unsigned long long)got);
+		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
+			      "flag accepted, but the cast to user form gave 0x%llx",
+			      (unsigned long long)got);
 out:
 	munmap(base, PROBE_PAGE_SZ);
 	close(fd);
@@ -1041,20 +1055,21 @@ static void probe_streams(struct probe_ctx *c)
 	long n;
 
 	if (c->btf_err) {
-		set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, c->btf_err, "kernel BTF unreadable: %s",
-			strerror(c->btf_err));
+		probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, c->btf_err,
+			      "kernel BTF unreadable: %s", strerror(c->btf_err));
 		return;
 	}
 	if (!id) {
-		set_res(c, cap, BPF_ARENA_PROBE_MISSING, ENOENT,
+		probe_set_res(
+			c, cap, BPF_ARENA_PROBE_MISSING, ENOENT,
 			"neither bpf_stream_vprintk_impl nor bpf_stream_vprintk is in the kernel's "
 			"BTF");
 		return;
 	}
 	map_fd = stream_fmt_map("arena probe %d\n");
 	if (map_fd < 0) {
-		set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, map_fd, "format map: %s",
-			strerror(-map_fd));
+		probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, map_fd, "format map: %s",
+			      strerror(-map_fd));
 		return;
 	}
 	{
@@ -1071,24 +1086,26 @@ static void probe_streams(struct probe_ctx *c)
 			EXIT_INSN(),
 		};
 
-		if (load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, &fd))
+		if (probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, &fd))
 			goto out;
 	}
 	n = read_stderr_stream(fd, text, sizeof(text));
 	if (n < 0)
-		set_res(c, cap, n == -EINVAL ? BPF_ARENA_PROBE_MISSING : BPF_ARENA_PROBE_UNKNOWN, n,
-			"BPF_PROG_STREAM_READ_BY_FD: %s", strerror(-n));
+		probe_set_res(c, cap,
+			      n == -EINVAL ? BPF_ARENA_PROBE_MISSING : BPF_ARENA_PROBE_UNKNOWN, n,
+			      "BPF_PROG_STREAM_READ_BY_FD: %s", strerror(-n));
 	else if ((int)ret < 0)
-		set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, -(int)ret,
-			"the kernel has BPF streams (the kfunc loads, the stream reads) but "
-			"bpf_stream_vprintk failed here: %s",
-			strerror(-(int)ret));
+		probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, -(int)ret,
+			      "the kernel has BPF streams (the kfunc loads, the stream reads) but "
+			      "bpf_stream_vprintk failed here: %s",
+			      strerror(-(int)ret));
 	else if (strcmp(text, "arena probe 1234") == 0)
-		set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0, "read back \"%s\" from stderr", text);
+		probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0, "read back \"%s\" from stderr",
+			      text);
 	else
-		set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
-			"bpf_stream_vprintk returned %d, the stream read \"%.100s\"", (int)ret,
-			text);
+		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
+			      "bpf_stream_vprintk returned %d, the stream read \"%.100s\"",
+			      (int)ret, text);
 	close(fd);
 out:
 	close(map_fd);
@@ -1112,23 +1129,26 @@ static void probe_fault_report(struct probe_ctx *c)
 	long n;
 	int fd = -1;
 
-	if (load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, &fd))
+	if (probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, &fd))
 		return;
 	n = read_stderr_stream(fd, text, sizeof(text));
 	if (n < 0)
-		set_res(c, cap, n == -EINVAL ? BPF_ARENA_PROBE_MISSING : BPF_ARENA_PROBE_UNKNOWN, n,
-			"BPF_PROG_STREAM_READ_BY_FD: %s%s", strerror(-n),
-			n == -EINVAL ? " (no BPF streams)" : "");
+		probe_set_res(c, cap,
+			      n == -EINVAL ? BPF_ARENA_PROBE_MISSING : BPF_ARENA_PROBE_UNKNOWN, n,
+			      "BPF_PROG_STREAM_READ_BY_FD: %s%s", strerror(-n),
+			      n == -EINVAL ? " (no BPF streams)" : "");
 	else if (n > 0 && strstr(text, "rena"))
-		set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0, "stderr stream: \"%.200s\"", text);
+		probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0, "stderr stream: \"%.200s\"",
+			      text);
 	else if (c->res[BPF_ARENA_CAP_STREAMS].status != BPF_ARENA_PROBE_SUPPORTED)
-		set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, c->res[BPF_ARENA_CAP_STREAMS].err,
+		probe_set_res(
+			c, cap, BPF_ARENA_PROBE_UNKNOWN, c->res[BPF_ARENA_CAP_STREAMS].err,
 			"the stderr stream stayed empty, but streams don't work here either (%s)",
 			c->res[BPF_ARENA_CAP_STREAMS].reason);
 	else
-		set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
-			"the stderr stream %s after a load from an unallocated page",
-			n ? "had no arena report" : "stayed empty");
+		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
+			      "the stderr stream %s after a load from an unallocated page",
+			      n ? "had no arena report" : "stayed empty");
 	close(fd);
 }
 
@@ -1137,10 +1157,10 @@ static void inherit_map_answer(struct probe_ctx *c, enum bpf_arena_probe_cap cap
 {
 	const struct bpf_arena_probe_result *m = &c->res[BPF_ARENA_CAP_MAP_TYPE];
 
-	set_res(c, cap,
-		m->status == BPF_ARENA_PROBE_MISSING ? BPF_ARENA_PROBE_MISSING
-						     : BPF_ARENA_PROBE_UNKNOWN,
-		m->err, "needs an arena: %s", m->reason);
+	probe_set_res(c, cap,
+		      m->status == BPF_ARENA_PROBE_MISSING ? BPF_ARENA_PROBE_MISSING
+							   : BPF_ARENA_PROBE_UNKNOWN,
+		      m->err, "needs an arena: %s", m->reason);
 }
 
 static void run_probes(struct probe_ctx *c)
@@ -1156,8 +1176,8 @@ static void run_probes(struct probe_ctx *c)
 	if (have_arena) {
 		probe_cast(c);
 		probe_jit(c);
-		for (i = 0; i < ARRAY_SIZE(atomics); i++)
-			probe_atomic(c, &atomics[i], i);
+		for (i = 0; i < ARRAY_SIZE(probe_atomics); i++)
+			probe_atomic(c, &probe_atomics[i], i);
 		probe_arg_arena(c);
 		probe_direct_value(c, BPF_ARENA_CAP_GLOBALS, SLOT_GLOBALS * SLOT_SZ);
 		probe_direct_value(c, BPF_ARENA_CAP_BIG_OFFSETS, PROBE_BIG_OFF);
@@ -1178,15 +1198,15 @@ static void run_probes(struct probe_ctx *c)
 		}
 	}
 	/* The kfuncs are missing when BTF lacks them, whatever else. */
-	if (kfunc_in_btf(c, BPF_ARENA_CAP_KFUNC_ALLOC_PAGES, KF_ALLOC) && have_arena)
+	if (probe_kfunc_in_btf(c, BPF_ARENA_CAP_KFUNC_ALLOC_PAGES, KF_ALLOC) && have_arena)
 		probe_alloc(c, BPF_ARENA_CAP_KFUNC_ALLOC_PAGES, PAGE_ALLOC, SLOT_ALLOC, true);
-	if (kfunc_in_btf(c, BPF_ARENA_CAP_NONSLEEPABLE_ALLOC, KF_ALLOC) && have_arena)
+	if (probe_kfunc_in_btf(c, BPF_ARENA_CAP_NONSLEEPABLE_ALLOC, KF_ALLOC) && have_arena)
 		probe_alloc(c, BPF_ARENA_CAP_NONSLEEPABLE_ALLOC, PAGE_NONSLEEP, SLOT_NONSLEEP,
 			    false);
-	if (kfunc_in_btf(c, BPF_ARENA_CAP_KFUNC_FREE_PAGES, KF_FREE) && have_arena &&
+	if (probe_kfunc_in_btf(c, BPF_ARENA_CAP_KFUNC_FREE_PAGES, KF_FREE) && have_arena &&
 	    c->kfunc_id[KF_ALLOC])
 		probe_free(c);
-	if (kfunc_in_btf(c, BPF_ARENA_CAP_KFUNC_RESERVE_PAGES, KF_RESERVE) && have_arena &&
+	if (probe_kfunc_in_btf(c, BPF_ARENA_CAP_KFUNC_RESERVE_PAGES, KF_RESERVE) && have_arena &&
 	    c->kfunc_id[KF_ALLOC])
 		probe_reserve(c);
 	if (have_arena) {
@@ -1234,10 +1254,10 @@ static int ensure_probed(bool fresh)
 	c->arena_fd = -1;
 	for (i = 0; i < __BPF_ARENA_CAP_CNT; i++) {
 		c->res[i].cap = i;
-		c->res[i].name = caps[i].name;
-		c->res[i].desc = caps[i].what;
-		c->res[i].since = caps[i].since;
-		c->res[i].patch = caps[i].patch;
+		c->res[i].name = probe_caps[i].name;
+		c->res[i].desc = probe_caps[i].what;
+		c->res[i].since = probe_caps[i].since;
+		c->res[i].patch = probe_caps[i].patch;
 		snprintf(c->res[i].reason, sizeof(c->res[i].reason), "not probed");
 	}
 	t0 = now_ms();
@@ -1355,7 +1375,7 @@ BPF_ARENA_API const char *bpf_arena__probe_cap_str(enum bpf_arena_probe_cap cap)
 {
 	if ((unsigned int)cap >= __BPF_ARENA_CAP_CNT)
 		return NULL;
-	return caps[cap].name;
+	return probe_caps[cap].name;
 }
 
 BPF_ARENA_API const char *bpf_arena__probe_status_str(enum bpf_arena_probe_status status)
