@@ -1,4 +1,4 @@
-# Kernel feature probes (lib/arena/probe.c), the bpf-arena probe command,
+# Kernel feature probes (lib/arena/probe*.c), the bpf-arena probe command,
 # kernel-patches/ and a real kernel without arenas (tests/qemu/).
 
 if(TARGET bpf-arena)
