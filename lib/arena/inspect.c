@@ -10,7 +10,7 @@
  * first mmap fixed it and the kernel keeps map_extra 0 (seen on 6.18), so it
  * comes from a holder's mapping: a bpf-map VMA of exactly the arena's size
  * whose upper 32 bits are those the kernel's cast to user form gives for
- * this arena (inspect_user_hi32()), confirmed by the kernel (arena_is_at()).
+ * this arena (arena_inspect_user_hi32()), confirmed by the kernel (arena_is_at()).
  */
 #define _GNU_SOURCE /* nftw() */
 #include <dirent.h>
@@ -27,7 +27,7 @@
 
 #include "inspect_internal.h"
 
-int inspect_open_arena(__u32 id, struct bpf_map_info *info)
+int arena_inspect_open_arena(__u32 id, struct bpf_map_info *info)
 {
 	__u32 len = sizeof(*info);
 	int fd, err;
@@ -131,7 +131,7 @@ int bpf_arena__id_from_pin(const char *path, __u32 *map_id)
 		pr_warn("pin '%s': not a map, so not an arena\n", path);
 		return arena_err(-EINVAL);
 	}
-	afd = inspect_open_arena(id, &info);
+	afd = arena_inspect_open_arena(id, &info);
 	if (afd < 0)
 		return arena_err(afd);
 	close(afd);
@@ -351,7 +351,7 @@ static int collect_mappings(int pid, __u64 size, __u64 *starts, __u64 *rss, int 
 static bool arena_is_at(__u32 id, __u64 addr, __u64 size)
 {
 	struct bpf_map_info info;
-	int fd = inspect_open_arena(id, &info);
+	int fd = arena_inspect_open_arena(id, &info);
 	void *p;
 
 	if (fd < 0)
@@ -427,7 +427,7 @@ struct bpf_arena_desc *bpf_arena__describe(__u32 map_id, const struct bpf_arena_
 
 	if (!INSPECT_OPTS_VALID(opts, bpf_arena_describe_opts))
 		return arena_err_ptr(-EINVAL);
-	fd = inspect_open_arena(map_id, &info);
+	fd = arena_inspect_open_arena(map_id, &info);
 	if (fd < 0)
 		return arena_err_ptr(fd);
 	d = calloc(1, sizeof(*d));
@@ -452,7 +452,7 @@ struct bpf_arena_desc *bpf_arena__describe(__u32 map_id, const struct bpf_arena_
 	 * ever mapped it and there is no mapping to find.
 	 */
 	if (!d->user_addr && !INSPECT_OPT(opts, bpf_arena_describe_opts, no_holders, false))
-		addr_set = inspect_user_hi32(fd, &hi) == 0;
+		addr_set = arena_inspect_user_hi32(fd, &hi) == 0;
 	/* our own fd must not count among this process's holdings */
 	close(fd);
 	err = find_progs(d);

@@ -166,7 +166,7 @@ static int classify_pages(struct heap_scan *s)
 		if (!n || p >= first + n) {
 			first = p;
 			n = st->page_cnt - p < batch ? st->page_cnt - p : batch;
-			err = inspect_scan_headers(s->r, first, n, hdr);
+			err = arena_inspect_scan_headers(s->r, first, n, hdr);
 			if (err)
 				goto out;
 			st->scanned_pages += n;

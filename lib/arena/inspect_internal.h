@@ -49,19 +49,20 @@ static inline bool inspect_opts_valid(const void *opts, size_t sz, size_t known,
 /* Open map @id and read its info; the fd (>= 0) or -errno, with a message
  * that names the id. -EINVAL when it is not an arena.
  */
-int inspect_open_arena(__u32 id, struct bpf_map_info *info);
+int arena_inspect_open_arena(__u32 id, struct bpf_map_info *info);
 
 /* The arena's user address as the kernel's cast gives it: the upper 32 bits
  * of user_vm_start, through a BPF program bound to @map_fd. 0 or -errno.
  */
-int inspect_user_hi32(int map_fd, __u32 *hi);
+int arena_inspect_user_hi32(int map_fd, __u32 *hi);
 
 /* Load a sleepable SEC("syscall") program, with its log on failure. */
-int inspect_load_prog(const char *name, const struct bpf_insn *insns, size_t cnt, __u32 map_id);
+int arena_inspect_load_prog(const char *name, const struct bpf_insn *insns, size_t cnt,
+			    __u32 map_id);
 
 /* The first 16 bytes of each of @cnt pages from page @first, two words a
  * page into @out.
  */
-int inspect_scan_headers(struct bpf_arena_reader *r, __u32 first, __u32 cnt, __u64 *out);
+int arena_inspect_scan_headers(struct bpf_arena_reader *r, __u32 first, __u32 cnt, __u64 *out);
 
 #endif

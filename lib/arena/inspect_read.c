@@ -49,7 +49,8 @@ struct bpf_arena_reader {
 	size_t ctx_sz;
 };
 
-int inspect_load_prog(const char *name, const struct bpf_insn *insns, size_t cnt, __u32 map_id)
+int arena_inspect_load_prog(const char *name, const struct bpf_insn *insns, size_t cnt,
+			    __u32 map_id)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .prog_flags = BPF_F_SLEEPABLE);
 	char *log = NULL;
@@ -141,12 +142,12 @@ static int load_copy_prog(int map_fd, __u32 map_id, const char *name, int nrec, 
 	}
 	in[n++] = insn(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0);
 	in[n++] = insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
-	fd = inspect_load_prog(name, in, n, map_id);
+	fd = arena_inspect_load_prog(name, in, n, map_id);
 	free(in);
 	return fd;
 }
 
-int inspect_user_hi32(int map_fd, __u32 *hi)
+int arena_inspect_user_hi32(int map_fd, __u32 *hi)
 {
 	struct bpf_insn in[16];
 	__u64 ctx[2] = { 0 };
@@ -205,7 +206,7 @@ struct bpf_arena_reader *bpf_arena_reader__new(__u32 map_id,
 		addr = d->user_addr;
 		bpf_arena__desc_free(d);
 	}
-	r->map_fd = inspect_open_arena(map_id, &info);
+	r->map_fd = arena_inspect_open_arena(map_id, &info);
 	if (r->map_fd < 0) {
 		err = r->map_fd;
 		goto err_out;
@@ -289,7 +290,7 @@ int bpf_arena_reader__read(struct bpf_arena_reader *r, __u64 off, void *buf, siz
 	return 0;
 }
 
-int inspect_scan_headers(struct bpf_arena_reader *r, __u32 first, __u32 cnt, __u64 *out)
+int arena_inspect_scan_headers(struct bpf_arena_reader *r, __u32 first, __u32 cnt, __u64 *out)
 {
 	size_t page = arena_page_size();
 	__u32 done = 0;
@@ -321,7 +322,7 @@ int bpf_arena_reader__scan_pages(struct bpf_arena_reader *r, __u32 first, __u32 
 	while (done < cnt) {
 		__u32 n = cnt - done < 256 ? cnt - done : 256;
 
-		err = inspect_scan_headers(r, first + done, n, hdr);
+		err = arena_inspect_scan_headers(r, first + done, n, hdr);
 		if (err)
 			return arena_err(err);
 		for (i = 0; i < n; i++)

@@ -73,21 +73,21 @@ static void probe_privileges(struct probe_ctx *c)
 
 	if (syscall(SYS_capget, &hdr, data)) {
 		for (i = 0; i < ARRAY_SIZE(wanted); i++)
-			probe_set_res(c, which[i], BPF_ARENA_PROBE_UNKNOWN, errno, "capget: %s",
-				      strerror(errno));
+			arena_probe_set_res(c, which[i], BPF_ARENA_PROBE_UNKNOWN, errno,
+					    "capget: %s", strerror(errno));
 		return;
 	}
 	admin = has_cap(data, CAP_SYS_ADMIN);
 	for (i = 0; i < ARRAY_SIZE(wanted); i++) {
 		if (has_cap(data, wanted[i]))
-			probe_set_res(c, which[i], BPF_ARENA_PROBE_SUPPORTED, 0,
-				      "effective capability");
+			arena_probe_set_res(c, which[i], BPF_ARENA_PROBE_SUPPORTED, 0,
+					    "effective capability");
 		else if (admin)
-			probe_set_res(c, which[i], BPF_ARENA_PROBE_SUPPORTED, 0,
-				      "implied by CAP_SYS_ADMIN");
+			arena_probe_set_res(c, which[i], BPF_ARENA_PROBE_SUPPORTED, 0,
+					    "implied by CAP_SYS_ADMIN");
 		else
-			probe_set_res(c, which[i], BPF_ARENA_PROBE_MISSING, EPERM,
-				      "not in the effective set: run as root or grant it");
+			arena_probe_set_res(c, which[i], BPF_ARENA_PROBE_MISSING, EPERM,
+					    "not in the effective set: run as root or grant it");
 	}
 }
 
@@ -96,10 +96,10 @@ static void inherit_map_answer(struct probe_ctx *c, enum bpf_arena_probe_cap cap
 {
 	const struct bpf_arena_probe_result *m = &c->res[BPF_ARENA_CAP_MAP_TYPE];
 
-	probe_set_res(c, cap,
-		      m->status == BPF_ARENA_PROBE_MISSING ? BPF_ARENA_PROBE_MISSING
-							   : BPF_ARENA_PROBE_UNKNOWN,
-		      m->err, "needs an arena: %s", m->reason);
+	arena_probe_set_res(c, cap,
+			    m->status == BPF_ARENA_PROBE_MISSING ? BPF_ARENA_PROBE_MISSING
+								 : BPF_ARENA_PROBE_UNKNOWN,
+			    m->err, "needs an arena: %s", m->reason);
 }
 
 static void run_probes(struct probe_ctx *c)
@@ -108,21 +108,21 @@ static void run_probes(struct probe_ctx *c)
 	size_t i;
 
 	probe_privileges(c);
-	probe_kernel_btf(c);
-	probe_streams(c);
-	have_arena = probe_map_type(c) == 0;
+	arena_probe_kernel_btf(c);
+	arena_probe_streams(c);
+	have_arena = arena_probe_map_type(c) == 0;
 
 	if (have_arena) {
-		probe_cast(c);
-		probe_jit(c);
-		for (i = 0; i < probe_atomic_cnt; i++)
-			probe_atomic(c, &probe_atomics[i], i);
-		probe_arg_arena(c);
-		probe_direct_value(c, BPF_ARENA_CAP_GLOBALS, SLOT_GLOBALS * SLOT_SZ);
-		probe_direct_value(c, BPF_ARENA_CAP_BIG_OFFSETS, PROBE_BIG_OFF);
-		probe_fault_report(c);
+		arena_probe_cast(c);
+		arena_probe_jit(c);
+		for (i = 0; i < arena_probe_atomic_cnt; i++)
+			arena_probe_atomic(c, &arena_probe_atomics[i], i);
+		arena_probe_arg_arena(c);
+		arena_probe_direct_value(c, BPF_ARENA_CAP_GLOBALS, SLOT_GLOBALS * SLOT_SZ);
+		arena_probe_direct_value(c, BPF_ARENA_CAP_BIG_OFFSETS, PROBE_BIG_OFF);
+		arena_probe_fault_report(c);
 	} else {
-		probe_cast_without_arena(c);
+		arena_probe_cast_without_arena(c);
 		for (i = 0; i < __BPF_ARENA_CAP_CNT; i++) {
 			switch (i) {
 			case BPF_ARENA_CAP_MAP_TYPE:
@@ -137,20 +137,20 @@ static void run_probes(struct probe_ctx *c)
 		}
 	}
 	/* The kfuncs are missing when BTF lacks them, whatever else. */
-	if (probe_kfunc_in_btf(c, BPF_ARENA_CAP_KFUNC_ALLOC_PAGES, KF_ALLOC) && have_arena)
-		probe_alloc(c, BPF_ARENA_CAP_KFUNC_ALLOC_PAGES, PAGE_ALLOC, SLOT_ALLOC, true);
-	if (probe_kfunc_in_btf(c, BPF_ARENA_CAP_NONSLEEPABLE_ALLOC, KF_ALLOC) && have_arena)
-		probe_alloc(c, BPF_ARENA_CAP_NONSLEEPABLE_ALLOC, PAGE_NONSLEEP, SLOT_NONSLEEP,
-			    false);
-	if (probe_kfunc_in_btf(c, BPF_ARENA_CAP_KFUNC_FREE_PAGES, KF_FREE) && have_arena &&
+	if (arena_probe_kfunc_in_btf(c, BPF_ARENA_CAP_KFUNC_ALLOC_PAGES, KF_ALLOC) && have_arena)
+		arena_probe_alloc(c, BPF_ARENA_CAP_KFUNC_ALLOC_PAGES, PAGE_ALLOC, SLOT_ALLOC, true);
+	if (arena_probe_kfunc_in_btf(c, BPF_ARENA_CAP_NONSLEEPABLE_ALLOC, KF_ALLOC) && have_arena)
+		arena_probe_alloc(c, BPF_ARENA_CAP_NONSLEEPABLE_ALLOC, PAGE_NONSLEEP, SLOT_NONSLEEP,
+				  false);
+	if (arena_probe_kfunc_in_btf(c, BPF_ARENA_CAP_KFUNC_FREE_PAGES, KF_FREE) && have_arena &&
 	    c->kfunc_id[KF_ALLOC])
-		probe_free(c);
-	if (probe_kfunc_in_btf(c, BPF_ARENA_CAP_KFUNC_RESERVE_PAGES, KF_RESERVE) && have_arena &&
-	    c->kfunc_id[KF_ALLOC])
-		probe_reserve(c);
+		arena_probe_free(c);
+	if (arena_probe_kfunc_in_btf(c, BPF_ARENA_CAP_KFUNC_RESERVE_PAGES, KF_RESERVE) &&
+	    have_arena && c->kfunc_id[KF_ALLOC])
+		arena_probe_reserve(c);
 	if (have_arena) {
-		probe_segv_on_fault(c);
-		probe_no_user_conv(c);
+		arena_probe_segv_on_fault(c);
+		arena_probe_no_user_conv(c);
 	}
 
 	if (c->base)
@@ -193,10 +193,10 @@ static int ensure_probed(bool fresh)
 	c->arena_fd = -1;
 	for (i = 0; i < __BPF_ARENA_CAP_CNT; i++) {
 		c->res[i].cap = i;
-		c->res[i].name = probe_caps[i].name;
-		c->res[i].desc = probe_caps[i].what;
-		c->res[i].since = probe_caps[i].since;
-		c->res[i].patch = probe_caps[i].patch;
+		c->res[i].name = arena_probe_caps[i].name;
+		c->res[i].desc = arena_probe_caps[i].what;
+		c->res[i].since = arena_probe_caps[i].since;
+		c->res[i].patch = arena_probe_caps[i].patch;
 		snprintf(c->res[i].reason, sizeof(c->res[i].reason), "not probed");
 	}
 	t0 = now_ms();
@@ -280,11 +280,12 @@ BPF_ARENA_API int bpf_arena__probe_cap(enum bpf_arena_probe_cap cap,
 	return err;
 }
 
-static const enum bpf_arena_probe_cap needed_caps[] = {
+const enum bpf_arena_probe_cap arena_probe_needed[] = {
 	BPF_ARENA_CAP_MAP_TYPE,
 	BPF_ARENA_CAP_ADDR_SPACE_CAST,
 	BPF_ARENA_CAP_JIT_LOAD_STORE,
 };
+const size_t arena_probe_needed_cnt = ARRAY_SIZE(arena_probe_needed);
 
 BPF_ARENA_API int bpf_arena__probe_usable(const struct bpf_arena_probe_opts *opts)
 {
@@ -295,8 +296,8 @@ BPF_ARENA_API int bpf_arena__probe_usable(const struct bpf_arena_probe_opts *opt
 
 	if (err < 0)
 		return err;
-	for (i = 0; i < ARRAY_SIZE(needed_caps); i++) {
-		const struct bpf_arena_probe_result *x = &r[needed_caps[i]];
+	for (i = 0; i < arena_probe_needed_cnt; i++) {
+		const struct bpf_arena_probe_result *x = &r[arena_probe_needed[i]];
 
 		if (x->status == BPF_ARENA_PROBE_MISSING)
 			return 0;
@@ -314,7 +315,7 @@ BPF_ARENA_API const char *bpf_arena__probe_cap_str(enum bpf_arena_probe_cap cap)
 {
 	if ((unsigned int)cap >= __BPF_ARENA_CAP_CNT)
 		return NULL;
-	return probe_caps[cap].name;
+	return arena_probe_caps[cap].name;
 }
 
 BPF_ARENA_API const char *bpf_arena__probe_status_str(enum bpf_arena_probe_status status)

@@ -7,6 +7,13 @@
 #include <linux/types.h>
 #include <bpf_arena/bpf_arena_probe.h>
 
+/* What every arena object needs of the kernel (the map type,
+ * addr_space_cast, a JIT for arena memory): what "usable" means, and what
+ * the loader blames first.
+ */
+extern const enum bpf_arena_probe_cap arena_probe_needed[];
+extern const size_t arena_probe_needed_cnt;
+
 /* Run the (cached) probes; if the kernel lacks something every arena object
  * needs (the map type, addr_space_cast, a JIT for arena memory, or the
  * privileges to use them), write into @buf a sentence naming it, the upstream

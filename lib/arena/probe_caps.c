@@ -24,7 +24,7 @@
 #define ATOMIC_FETCH_SINCE "none yet"
 #define ATOMIC_FETCH_PATCH "arena-atomics-fetch-x86"
 
-const struct cap_info probe_caps[__BPF_ARENA_CAP_CNT] = {
+const struct cap_info arena_probe_caps[__BPF_ARENA_CAP_CNT] = {
 	[BPF_ARENA_CAP_MAP_TYPE] = { "map_type", "the BPF arena map type (BPF_MAP_TYPE_ARENA)",
 				     "6.9", "arena-map" },
 	[BPF_ARENA_CAP_KFUNC_ALLOC_PAGES] = { "kfunc_alloc_pages",
@@ -91,7 +91,7 @@ const struct cap_info probe_caps[__BPF_ARENA_CAP_CNT] = {
 /* Each atomic's before, operand and after differ, so that user space sees
  * whether the operation took place.
  */
-const struct atomic_probe probe_atomics[] = {
+const struct atomic_probe arena_probe_atomics[] = {
 	{ BPF_ARENA_CAP_ATOMIC_ADD, BPF_ADD, 5, 10, 15, false },
 	{ BPF_ARENA_CAP_ATOMIC_FETCH_ADD, BPF_ADD | BPF_FETCH, 5, 10, 15, true },
 	{ BPF_ARENA_CAP_ATOMIC_XCHG, BPF_XCHG, 7, 10, 7, true },
@@ -104,12 +104,12 @@ const struct atomic_probe probe_atomics[] = {
 	{ BPF_ARENA_CAP_ATOMIC_FETCH_XOR, BPF_XOR | BPF_FETCH, 0x0f, 0xff, 0xf0, true },
 };
 
-const size_t probe_atomic_cnt = ARRAY_SIZE(probe_atomics);
+const size_t arena_probe_atomic_cnt = ARRAY_SIZE(arena_probe_atomics);
 
 /* bpf_stream_vprintk() was renamed bpf_stream_vprintk_impl() (same
  * arguments) when the verifier learnt to pass implicit arguments itself.
  */
-const char *const probe_kfunc_names[KF_CNT] = {
+const char *const arena_probe_kfunc_names[KF_CNT] = {
 	"bpf_arena_alloc_pages",   "bpf_arena_free_pages", "bpf_arena_reserve_pages",
 	"bpf_stream_vprintk_impl", "bpf_stream_vprintk",
 };

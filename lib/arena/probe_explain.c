@@ -18,12 +18,6 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* What every arena object needs (as bpf_arena__probe_usable() asks). */
-static const enum bpf_arena_probe_cap needed_caps[] = {
-	BPF_ARENA_CAP_MAP_TYPE,
-	BPF_ARENA_CAP_ADDR_SPACE_CAST,
-	BPF_ARENA_CAP_JIT_LOAD_STORE,
-};
-
 /* The atomics a refused BPF_ATOMIC is blamed on when its instruction is
  * not one of fetch_atomics[] below.
  */
@@ -59,9 +53,9 @@ int arena_probe_explain(char *buf, size_t len)
 
 	if (bpf_arena__probe(r, __BPF_ARENA_CAP_CNT, NULL) < 0)
 		return 0;
-	for (i = 0; i < ARRAY_SIZE(needed_caps); i++) {
-		if (r[needed_caps[i]].status == BPF_ARENA_PROBE_MISSING) {
-			explain_missing(&r[needed_caps[i]], buf, len);
+	for (i = 0; i < arena_probe_needed_cnt; i++) {
+		if (r[arena_probe_needed[i]].status == BPF_ARENA_PROBE_MISSING) {
+			explain_missing(&r[arena_probe_needed[i]], buf, len);
 			return 1;
 		}
 	}

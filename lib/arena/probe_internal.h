@@ -65,7 +65,7 @@ struct cap_info {
 };
 
 /* The table of capabilities, indexed by enum bpf_arena_probe_cap (probe_caps.c). */
-extern const struct cap_info probe_caps[__BPF_ARENA_CAP_CNT];
+extern const struct cap_info arena_probe_caps[__BPF_ARENA_CAP_CNT];
 
 /* The atomics, each probed on its own: operation, operand, the memory's
  * value before, and what memory (and, for the fetching ones, the fetched
@@ -81,14 +81,14 @@ struct atomic_probe {
 };
 
 /* One entry per atomic capability (probe_caps.c). */
-extern const struct atomic_probe probe_atomics[];
-extern const size_t probe_atomic_cnt;
+extern const struct atomic_probe arena_probe_atomics[];
+extern const size_t arena_probe_atomic_cnt;
 
 /* The kfuncs the probes look up in the kernel's BTF, by their names in
- * probe_kfunc_names[] (probe_caps.c).
+ * arena_probe_kfunc_names[] (probe_caps.c).
  */
 enum probe_kfunc { KF_ALLOC, KF_FREE, KF_RESERVE, KF_STREAM_PRINTK, KF_STREAM_PRINTK_OLD, KF_CNT };
-extern const char *const probe_kfunc_names[KF_CNT];
+extern const char *const arena_probe_kfunc_names[KF_CNT];
 
 /* One run of the probes: the answers, what the kernel's BTF said, the probe
  * arena and the verifier's log of the last program loaded.
@@ -140,47 +140,48 @@ static inline __u64 uaddr(struct probe_ctx *c, size_t off)
 
 /* ---- loading and running the programs, recording answers (probe_prog.c) */
 
-__attribute__((format(printf, 5, 6))) void probe_set_res(struct probe_ctx *c,
-							 enum bpf_arena_probe_cap cap,
-							 enum bpf_arena_probe_status status,
-							 int err, const char *fmt, ...);
-const char *probe_verifier_words(const char *log, char *out, size_t len);
-int probe_load_prog(struct probe_ctx *c, const struct bpf_insn *insns, size_t cnt, bool sleepable,
-		    struct bpf_prog_load_opts *opts);
-int probe_load_and_run(struct probe_ctx *c, enum bpf_arena_probe_cap cap,
-		       const struct bpf_insn *insns, size_t cnt, bool sleepable,
-		       struct bpf_prog_load_opts *opts, __u32 *retval, int *keep_fd);
+__attribute__((format(printf, 5, 6))) void arena_probe_set_res(struct probe_ctx *c,
+							       enum bpf_arena_probe_cap cap,
+							       enum bpf_arena_probe_status status,
+							       int err, const char *fmt, ...);
+const char *arena_probe_verifier_words(const char *log, char *out, size_t len);
+int arena_probe_load_prog(struct probe_ctx *c, const struct bpf_insn *insns, size_t cnt,
+			  bool sleepable, struct bpf_prog_load_opts *opts);
+int arena_probe_load_and_run(struct probe_ctx *c, enum bpf_arena_probe_cap cap,
+			     const struct bpf_insn *insns, size_t cnt, bool sleepable,
+			     struct bpf_prog_load_opts *opts, __u32 *retval, int *keep_fd);
 
 /* ---- the probes, by the file that holds them; run_probes() (probe.c) calls them */
 
-/* The arena map and its flags (probe_map.c). probe_map_type() creates and
+/* The arena map and its flags (probe_map.c). arena_probe_map_type() creates and
  * maps the probe arena into c->arena_fd and c->base; 0 or a negative errno.
  */
-int probe_map_type(struct probe_ctx *c);
-void probe_segv_on_fault(struct probe_ctx *c);
-void probe_no_user_conv(struct probe_ctx *c);
+int arena_probe_map_type(struct probe_ctx *c);
+void arena_probe_segv_on_fault(struct probe_ctx *c);
+void arena_probe_no_user_conv(struct probe_ctx *c);
 
 /* The verifier and the JIT on arena memory (probe_verifier.c). */
-void probe_cast_without_arena(struct probe_ctx *c);
-void probe_cast(struct probe_ctx *c);
-void probe_jit(struct probe_ctx *c);
-void probe_atomic(struct probe_ctx *c, const struct atomic_probe *a, int idx);
-void probe_direct_value(struct probe_ctx *c, enum bpf_arena_probe_cap cap, size_t off);
-void probe_arg_arena(struct probe_ctx *c);
+void arena_probe_cast_without_arena(struct probe_ctx *c);
+void arena_probe_cast(struct probe_ctx *c);
+void arena_probe_jit(struct probe_ctx *c);
+void arena_probe_atomic(struct probe_ctx *c, const struct atomic_probe *a, int idx);
+void arena_probe_direct_value(struct probe_ctx *c, enum bpf_arena_probe_cap cap, size_t off);
+void arena_probe_arg_arena(struct probe_ctx *c);
 
-/* The kernel's BTF and the arena kfuncs (probe_kfunc.c). probe_kernel_btf()
- * fills c->kfunc_id (or c->btf_err); probe_kfunc_in_btf() records @cap as
+/* The kernel's BTF and the arena kfuncs (probe_kfunc.c). arena_probe_kernel_btf()
+ * fills c->kfunc_id (or c->btf_err); arena_probe_kfunc_in_btf() records @cap as
  * unknown or missing and returns false when kfunc @kf can't be called.
  */
-void probe_kernel_btf(struct probe_ctx *c);
-bool probe_kfunc_in_btf(struct probe_ctx *c, enum bpf_arena_probe_cap cap, enum probe_kfunc kf);
-void probe_alloc(struct probe_ctx *c, enum bpf_arena_probe_cap cap, int page, int s_idx,
-		 bool sleepable);
-void probe_free(struct probe_ctx *c);
-void probe_reserve(struct probe_ctx *c);
+void arena_probe_kernel_btf(struct probe_ctx *c);
+bool arena_probe_kfunc_in_btf(struct probe_ctx *c, enum bpf_arena_probe_cap cap,
+			      enum probe_kfunc kf);
+void arena_probe_alloc(struct probe_ctx *c, enum bpf_arena_probe_cap cap, int page, int s_idx,
+		       bool sleepable);
+void arena_probe_free(struct probe_ctx *c);
+void arena_probe_reserve(struct probe_ctx *c);
 
 /* BPF streams and arena fault reports on them (probe_streams.c). */
-void probe_streams(struct probe_ctx *c);
-void probe_fault_report(struct probe_ctx *c);
+void arena_probe_streams(struct probe_ctx *c);
+void arena_probe_fault_report(struct probe_ctx *c);
 
 #endif /* __BPF_ARENA_PROBE_INTERNAL_H */

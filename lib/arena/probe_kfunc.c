@@ -19,7 +19,7 @@
 /* The kernel's NUMA_NO_NODE: any node will do. */
 #define PROBE_NUMA_NO_NODE (-1)
 
-void probe_kernel_btf(struct probe_ctx *c)
+void arena_probe_kernel_btf(struct probe_ctx *c)
 {
 	struct btf *btf = btf__load_vmlinux_btf();
 	int i, id;
@@ -29,23 +29,24 @@ void probe_kernel_btf(struct probe_ctx *c)
 		return;
 	}
 	for (i = 0; i < KF_CNT; i++) {
-		id = btf__find_by_name_kind(btf, probe_kfunc_names[i], BTF_KIND_FUNC);
+		id = btf__find_by_name_kind(btf, arena_probe_kfunc_names[i], BTF_KIND_FUNC);
 		c->kfunc_id[i] = id > 0 ? id : 0;
 	}
 	btf__free(btf);
 }
 
-bool probe_kfunc_in_btf(struct probe_ctx *c, enum bpf_arena_probe_cap cap, enum probe_kfunc kf)
+bool arena_probe_kfunc_in_btf(struct probe_ctx *c, enum bpf_arena_probe_cap cap,
+			      enum probe_kfunc kf)
 {
 	if (c->btf_err) {
-		probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, c->btf_err,
-			      "kernel BTF unreadable (%s): CONFIG_DEBUG_INFO_BTF?",
-			      strerror(c->btf_err));
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, c->btf_err,
+				    "kernel BTF unreadable (%s): CONFIG_DEBUG_INFO_BTF?",
+				    strerror(c->btf_err));
 		return false;
 	}
 	if (!c->kfunc_id[kf]) {
-		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, ENOENT,
-			      "%s is not in the kernel's BTF", probe_kfunc_names[kf]);
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, ENOENT,
+				    "%s is not in the kernel's BTF", arena_probe_kfunc_names[kf]);
 		return false;
 	}
 	return true;
@@ -60,8 +61,8 @@ bool probe_kfunc_in_btf(struct probe_ctx *c, enum bpf_arena_probe_cap cap, enum 
 /* Allocate a page at a given address, store into it, tell user space the
  * address: user space then reads the value in a page it never touched.
  */
-void probe_alloc(struct probe_ctx *c, enum bpf_arena_probe_cap cap, int page, int s_idx,
-		 bool sleepable)
+void arena_probe_alloc(struct probe_ctx *c, enum bpf_arena_probe_cap cap, int page, int s_idx,
+		       bool sleepable)
 {
 	__u64 want = uaddr(c, page * PROBE_PAGE_SZ);
 	const struct bpf_insn insns[] = {
@@ -85,7 +86,8 @@ void probe_alloc(struct probe_ctx *c, enum bpf_arena_probe_cap cap, int page, in
 	int err;
 
 	*s = 0;
-	err = probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), sleepable, NULL, &ret, NULL);
+	err = arena_probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), sleepable, NULL, &ret,
+				       NULL);
 	if (err) {
 		/* The verifier's refusal of a sleepable kfunc is the answer; any
 		 * other refusal says nothing about sleepability.
@@ -96,20 +98,21 @@ void probe_alloc(struct probe_ctx *c, enum bpf_arena_probe_cap cap, int page, in
 		return;
 	}
 	if (ret != 0)
-		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, ENOMEM,
-			      "bpf_arena_alloc_pages returned NULL");
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, ENOMEM,
+				    "bpf_arena_alloc_pages returned NULL");
 	else if (*s != want || *(__u64 *)(c->base + page * PROBE_PAGE_SZ) != PROBE_MAGIC)
-		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
-			      "allocated 0x%llx (asked 0x%llx) but its content is not seen",
-			      (unsigned long long)*s, want);
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
+				    "allocated 0x%llx (asked 0x%llx) but its content is not seen",
+				    (unsigned long long)*s, want);
 	else
-		probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
-			      "allocated a page at 0x%llx%s, user space read what BPF stored there",
-			      want, sleepable ? "" : " in a non-sleepable program");
+		arena_probe_set_res(
+			c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
+			"allocated a page at 0x%llx%s, user space read what BPF stored there", want,
+			sleepable ? "" : " in a non-sleepable program");
 }
 
 /* Allocate, store, free, load again: a freed page reads as zero. */
-void probe_free(struct probe_ctx *c)
+void arena_probe_free(struct probe_ctx *c)
 {
 	enum bpf_arena_probe_cap cap = BPF_ARENA_CAP_KFUNC_FREE_PAGES;
 	__u64 page = uaddr(c, PAGE_FREE * PROBE_PAGE_SZ);
@@ -142,22 +145,23 @@ void probe_free(struct probe_ctx *c)
 
 	s[0] = 0;
 	s[1] = ~0ULL;
-	if (probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
+	if (arena_probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
 		return;
 	if (ret != 0)
-		probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, ENOMEM,
-			      "bpf_arena_alloc_pages returned NULL, nothing to free");
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, ENOMEM,
+				    "bpf_arena_alloc_pages returned NULL, nothing to free");
 	else if (s[0] == PROBE_MAGIC && s[1] == 0)
-		probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
-			      "a page holding 0x%llx read as 0 once freed", PROBE_MAGIC);
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
+				    "a page holding 0x%llx read as 0 once freed", PROBE_MAGIC);
 	else
-		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
-			      "before free 0x%llx, after free 0x%llx (expected 0x%llx, 0)",
-			      (unsigned long long)s[0], (unsigned long long)s[1], PROBE_MAGIC);
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
+				    "before free 0x%llx, after free 0x%llx (expected 0x%llx, 0)",
+				    (unsigned long long)s[0], (unsigned long long)s[1],
+				    PROBE_MAGIC);
 }
 
 /* Reserve a page, then allocate it (must fail) and its neighbour (must not). */
-void probe_reserve(struct probe_ctx *c)
+void arena_probe_reserve(struct probe_ctx *c)
 {
 	enum bpf_arena_probe_cap cap = BPF_ARENA_CAP_KFUNC_RESERVE_PAGES;
 	__u64 page = uaddr(c, PAGE_RESERVED * PROBE_PAGE_SZ);
@@ -184,13 +188,13 @@ void probe_reserve(struct probe_ctx *c)
 	__u32 ret;
 
 	s[0] = s[1] = s[2] = ~0ULL;
-	if (probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
+	if (arena_probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
 		return;
 	if (s[0] == 0 && s[1] == 0 && s[2] == next)
-		probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
-			      "a reserved page could not be allocated, its neighbour could");
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
+				    "a reserved page could not be allocated, its neighbour could");
 	else
-		probe_set_res(
+		arena_probe_set_res(
 			c, cap, BPF_ARENA_PROBE_MISSING, 0,
 			"reserve returned %lld, allocating the reserved page gave 0x%llx, its "
 			"neighbour 0x%llx",

@@ -35,7 +35,7 @@ static void *map_arena(int fd, size_t size)
 	return p == MAP_FAILED ? NULL : p;
 }
 
-int probe_map_type(struct probe_ctx *c)
+int arena_probe_map_type(struct probe_ctx *c)
 {
 	int fd = create_arena(PROBE_ARENA_PAGES, 0);
 	enum bpf_arena_probe_cap cap = BPF_ARENA_CAP_MAP_TYPE;
@@ -43,24 +43,25 @@ int probe_map_type(struct probe_ctx *c)
 	if (fd < 0) {
 		switch (fd) {
 		case -EINVAL:
-			probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, fd,
-				      "map_create(type 33): %s: the kernel doesn't know the type",
-				      strerror(-fd));
+			arena_probe_set_res(
+				c, cap, BPF_ARENA_PROBE_MISSING, fd,
+				"map_create(type 33): %s: the kernel doesn't know the type",
+				strerror(-fd));
 			break;
 		case -EOPNOTSUPP:
-			probe_set_res(
+			arena_probe_set_res(
 				c, cap, BPF_ARENA_PROBE_MISSING, fd,
 				"map_create(type 33): %s: this architecture's JIT has no arena "
 				"support, or the JIT is off",
 				strerror(-fd));
 			break;
 		case -EPERM:
-			probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, fd,
-				      "map_create: %s (needs CAP_BPF)", strerror(-fd));
+			arena_probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, fd,
+					    "map_create: %s (needs CAP_BPF)", strerror(-fd));
 			break;
 		default:
-			probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, fd, "map_create: %s",
-				      strerror(-fd));
+			arena_probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, fd, "map_create: %s",
+					    strerror(-fd));
 		}
 		return fd;
 	}
@@ -68,8 +69,8 @@ int probe_map_type(struct probe_ctx *c)
 	if (!c->base) {
 		int err = -errno;
 
-		probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, err, "created, but mmap failed: %s",
-			      strerror(-err));
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, err,
+				    "created, but mmap failed: %s", strerror(-err));
 		close(fd);
 		return err;
 	}
@@ -77,8 +78,8 @@ int probe_map_type(struct probe_ctx *c)
 	/* Make page 0 exist, and the page the offset probe writes to. */
 	memset(c->base, 0, PROBE_PAGE_SZ);
 	memset(c->base + PROBE_BIG_OFF, 0, sizeof(__u64));
-	probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
-		      "created and mmapped a 1 GiB arena at %p", (void *)c->base);
+	arena_probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
+			    "created and mmapped a 1 GiB arena at %p", (void *)c->base);
 	return 0;
 }
 
@@ -86,7 +87,7 @@ int probe_map_type(struct probe_ctx *c)
  * allocating. The touch is made by the kernel (write() from the page) so
  * that a fault is an EFAULT, not a SIGSEGV in the caller's process.
  */
-void probe_segv_on_fault(struct probe_ctx *c)
+void arena_probe_segv_on_fault(struct probe_ctx *c)
 {
 	enum bpf_arena_probe_cap cap = BPF_ARENA_CAP_SEGV_ON_FAULT;
 	int fd = create_arena(1, BPF_ARENA_F_SEGV_ON_FAULT), p[2] = { -1, -1 };
@@ -94,28 +95,30 @@ void probe_segv_on_fault(struct probe_ctx *c)
 	ssize_t n;
 
 	if (fd < 0) {
-		probe_set_res(c, cap,
-			      fd == -EINVAL ? BPF_ARENA_PROBE_MISSING : BPF_ARENA_PROBE_UNKNOWN, fd,
-			      "map_create(BPF_F_SEGV_ON_FAULT): %s", strerror(-fd));
+		arena_probe_set_res(
+			c, cap, fd == -EINVAL ? BPF_ARENA_PROBE_MISSING : BPF_ARENA_PROBE_UNKNOWN,
+			fd, "map_create(BPF_F_SEGV_ON_FAULT): %s", strerror(-fd));
 		return;
 	}
 	base = map_arena(fd, PROBE_PAGE_SZ);
 	if (!base) {
-		probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, errno, "mmap: %s", strerror(errno));
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, errno, "mmap: %s",
+				    strerror(errno));
 		goto out;
 	}
 	if (pipe2(p, O_CLOEXEC)) {
-		probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, errno, "pipe: %s", strerror(errno));
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, errno, "pipe: %s",
+				    strerror(errno));
 		goto out_unmap;
 	}
 	n = write(p[1], base, 1);
 	if (n < 0 && errno == EFAULT)
-		probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
-			      "reading an unallocated page from user space faulted (EFAULT)");
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
+				    "reading an unallocated page from user space faulted (EFAULT)");
 	else
-		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
-			      "flag accepted, but reading an unallocated page %s",
-			      n < 0 ? strerror(errno) : "allocated it");
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
+				    "flag accepted, but reading an unallocated page %s",
+				    n < 0 ? strerror(errno) : "allocated it");
 	close(p[0]);
 	close(p[1]);
 out_unmap:
@@ -127,7 +130,7 @@ out:
 /* With BPF_F_NO_USER_CONV a cast to user form keeps the 32-bit offset
  * instead of making the user address.
  */
-void probe_no_user_conv(struct probe_ctx *c)
+void arena_probe_no_user_conv(struct probe_ctx *c)
 {
 	enum bpf_arena_probe_cap cap = BPF_ARENA_CAP_NO_USER_CONV;
 	int fd = create_arena(1, BPF_ARENA_F_NO_USER_CONV);
@@ -136,14 +139,15 @@ void probe_no_user_conv(struct probe_ctx *c)
 	__u32 ret;
 
 	if (fd < 0) {
-		probe_set_res(c, cap,
-			      fd == -EINVAL ? BPF_ARENA_PROBE_MISSING : BPF_ARENA_PROBE_UNKNOWN, fd,
-			      "map_create(BPF_F_NO_USER_CONV): %s", strerror(-fd));
+		arena_probe_set_res(
+			c, cap, fd == -EINVAL ? BPF_ARENA_PROBE_MISSING : BPF_ARENA_PROBE_UNKNOWN,
+			fd, "map_create(BPF_F_NO_USER_CONV): %s", strerror(-fd));
 		return;
 	}
 	base = map_arena(fd, PROBE_PAGE_SZ);
 	if (!base) {
-		probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, errno, "mmap: %s", strerror(errno));
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, errno, "mmap: %s",
+				    strerror(errno));
 		close(fd);
 		return;
 	}
@@ -161,18 +165,20 @@ void probe_no_user_conv(struct probe_ctx *c)
 			EXIT_INSN(),
 		};
 
-		if (probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
+		if (arena_probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret,
+					     NULL))
 			goto out;
 	}
 	got = *p;
 	if (got == (__u32)user)
-		probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
-			      "cast to user form kept the offset 0x%llx, not the address 0x%llx",
-			      (unsigned long long)got, (unsigned long long)user);
+		arena_probe_set_res(
+			c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
+			"cast to user form kept the offset 0x%llx, not the address 0x%llx",
+			(unsigned long long)got, (unsigned long long)user);
 	else
-		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
-			      "flag accepted, but the cast to user form gave 0x%llx",
-			      (unsigned long long)got);
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
+				    "flag accepted, but the cast to user form gave 0x%llx",
+				    (unsigned long long)got);
 out:
 	munmap(base, PROBE_PAGE_SZ);
 	close(fd);

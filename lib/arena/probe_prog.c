@@ -20,10 +20,10 @@
 #include "probe_internal.h"
 
 /* Record @cap's answer: its status, the errno and why, in printf form. */
-__attribute__((format(printf, 5, 6))) void probe_set_res(struct probe_ctx *c,
-							 enum bpf_arena_probe_cap cap,
-							 enum bpf_arena_probe_status status,
-							 int err, const char *fmt, ...)
+__attribute__((format(printf, 5, 6))) void arena_probe_set_res(struct probe_ctx *c,
+							       enum bpf_arena_probe_cap cap,
+							       enum bpf_arena_probe_status status,
+							       int err, const char *fmt, ...)
 {
 	struct bpf_arena_probe_result *r = &c->res[cap];
 	va_list ap;
@@ -36,7 +36,7 @@ __attribute__((format(printf, 5, 6))) void probe_set_res(struct probe_ctx *c,
 }
 
 /* The verifier's own words: the last line of its log that isn't statistics. */
-const char *probe_verifier_words(const char *log, char *out, size_t len)
+const char *arena_probe_verifier_words(const char *log, char *out, size_t len)
 {
 	const char *line = log, *best = NULL, *end;
 	size_t best_len = 0;
@@ -64,8 +64,8 @@ const char *probe_verifier_words(const char *log, char *out, size_t len)
  * sleepable); the others raw tracepoint programs, the simplest type that
  * BPF_PROG_TEST_RUN runs without a packet.
  */
-int probe_load_prog(struct probe_ctx *c, const struct bpf_insn *insns, size_t cnt, bool sleepable,
-		    struct bpf_prog_load_opts *opts)
+int arena_probe_load_prog(struct probe_ctx *c, const struct bpf_insn *insns, size_t cnt,
+			  bool sleepable, struct bpf_prog_load_opts *opts)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, plain);
 	int fd;
@@ -96,31 +96,32 @@ static int run_prog(int fd, __u32 *retval)
  * in *retval; on failure records @cap as missing (the kernel refused) or
  * unknown (it couldn't be asked) and returns the negative errno.
  */
-int probe_load_and_run(struct probe_ctx *c, enum bpf_arena_probe_cap cap,
-		       const struct bpf_insn *insns, size_t cnt, bool sleepable,
-		       struct bpf_prog_load_opts *opts, __u32 *retval, int *keep_fd)
+int arena_probe_load_and_run(struct probe_ctx *c, enum bpf_arena_probe_cap cap,
+			     const struct bpf_insn *insns, size_t cnt, bool sleepable,
+			     struct bpf_prog_load_opts *opts, __u32 *retval, int *keep_fd)
 {
 	char words[200];
 	int fd, err;
 
-	fd = probe_load_prog(c, insns, cnt, sleepable, opts);
+	fd = arena_probe_load_prog(c, insns, cnt, sleepable, opts);
 	if (fd < 0) {
-		pr_debug("probe %s: the kernel refused its program: %s\n%s", probe_caps[cap].name,
-			 strerror(-fd), c->log);
+		pr_debug("probe %s: the kernel refused its program: %s\n%s",
+			 arena_probe_caps[cap].name, strerror(-fd), c->log);
 		if (fd == -EPERM)
-			probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, fd,
-				      "prog_load: %s (needs CAP_BPF and CAP_PERFMON)",
-				      strerror(-fd));
+			arena_probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, fd,
+					    "prog_load: %s (needs CAP_BPF and CAP_PERFMON)",
+					    strerror(-fd));
 		else
-			probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, fd, "verifier: %s (%s)",
-				      probe_verifier_words(c->log, words, sizeof(words)),
-				      strerror(-fd));
+			arena_probe_set_res(
+				c, cap, BPF_ARENA_PROBE_MISSING, fd, "verifier: %s (%s)",
+				arena_probe_verifier_words(c->log, words, sizeof(words)),
+				strerror(-fd));
 		return fd;
 	}
 	err = run_prog(fd, retval);
 	if (err)
-		probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, err, "prog_test_run: %s",
-			      strerror(-err));
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, err, "prog_test_run: %s",
+				    strerror(-err));
 	if (keep_fd && !err)
 		*keep_fd = fd;
 	else

@@ -76,7 +76,7 @@ static int stream_fmt_map(const char *fmt)
 /* bpf_stream_vprintk(BPF_STDERR, "arena probe %d\n", {1234}, 8): the text
  * must come back from BPF_PROG_STREAM_READ_BY_FD.
  */
-void probe_streams(struct probe_ctx *c)
+void arena_probe_streams(struct probe_ctx *c)
 {
 	enum bpf_arena_probe_cap cap = BPF_ARENA_CAP_STREAMS;
 	__s32 id = c->kfunc_id[KF_STREAM_PRINTK] ?: c->kfunc_id[KF_STREAM_PRINTK_OLD];
@@ -86,12 +86,12 @@ void probe_streams(struct probe_ctx *c)
 	long n;
 
 	if (c->btf_err) {
-		probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, c->btf_err,
-			      "kernel BTF unreadable: %s", strerror(c->btf_err));
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, c->btf_err,
+				    "kernel BTF unreadable: %s", strerror(c->btf_err));
 		return;
 	}
 	if (!id) {
-		probe_set_res(
+		arena_probe_set_res(
 			c, cap, BPF_ARENA_PROBE_MISSING, ENOENT,
 			"neither bpf_stream_vprintk_impl nor bpf_stream_vprintk is in the kernel's "
 			"BTF");
@@ -99,8 +99,8 @@ void probe_streams(struct probe_ctx *c)
 	}
 	map_fd = stream_fmt_map("arena probe %d\n");
 	if (map_fd < 0) {
-		probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, map_fd, "format map: %s",
-			      strerror(-map_fd));
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, map_fd, "format map: %s",
+				    strerror(-map_fd));
 		return;
 	}
 	{
@@ -117,26 +117,28 @@ void probe_streams(struct probe_ctx *c)
 			EXIT_INSN(),
 		};
 
-		if (probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, &fd))
+		if (arena_probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret,
+					     &fd))
 			goto out;
 	}
 	n = read_stderr_stream(fd, text, sizeof(text));
 	if (n < 0)
-		probe_set_res(c, cap,
-			      n == -EINVAL ? BPF_ARENA_PROBE_MISSING : BPF_ARENA_PROBE_UNKNOWN, n,
-			      "BPF_PROG_STREAM_READ_BY_FD: %s", strerror(-n));
+		arena_probe_set_res(
+			c, cap, n == -EINVAL ? BPF_ARENA_PROBE_MISSING : BPF_ARENA_PROBE_UNKNOWN, n,
+			"BPF_PROG_STREAM_READ_BY_FD: %s", strerror(-n));
 	else if ((int)ret < 0)
-		probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, -(int)ret,
-			      "the kernel has BPF streams (the kfunc loads, the stream reads) but "
-			      "bpf_stream_vprintk failed here: %s",
-			      strerror(-(int)ret));
+		arena_probe_set_res(
+			c, cap, BPF_ARENA_PROBE_UNKNOWN, -(int)ret,
+			"the kernel has BPF streams (the kfunc loads, the stream reads) but "
+			"bpf_stream_vprintk failed here: %s",
+			strerror(-(int)ret));
 	else if (strcmp(text, "arena probe 1234") == 0)
-		probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0, "read back \"%s\" from stderr",
-			      text);
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
+				    "read back \"%s\" from stderr", text);
 	else
-		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
-			      "bpf_stream_vprintk returned %d, the stream read \"%.100s\"",
-			      (int)ret, text);
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
+				    "bpf_stream_vprintk returned %d, the stream read \"%.100s\"",
+				    (int)ret, text);
 	close(fd);
 out:
 	close(map_fd);
@@ -145,7 +147,7 @@ out:
 /* Load from a page nobody allocated, then read the program's stderr
  * stream: kernels that report arena faults say so there.
  */
-void probe_fault_report(struct probe_ctx *c)
+void arena_probe_fault_report(struct probe_ctx *c)
 {
 	enum bpf_arena_probe_cap cap = BPF_ARENA_CAP_FAULT_REPORT;
 	const struct bpf_insn insns[] = {
@@ -160,25 +162,25 @@ void probe_fault_report(struct probe_ctx *c)
 	long n;
 	int fd = -1;
 
-	if (probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, &fd))
+	if (arena_probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, &fd))
 		return;
 	n = read_stderr_stream(fd, text, sizeof(text));
 	if (n < 0)
-		probe_set_res(c, cap,
-			      n == -EINVAL ? BPF_ARENA_PROBE_MISSING : BPF_ARENA_PROBE_UNKNOWN, n,
-			      "BPF_PROG_STREAM_READ_BY_FD: %s%s", strerror(-n),
-			      n == -EINVAL ? " (no BPF streams)" : "");
+		arena_probe_set_res(
+			c, cap, n == -EINVAL ? BPF_ARENA_PROBE_MISSING : BPF_ARENA_PROBE_UNKNOWN, n,
+			"BPF_PROG_STREAM_READ_BY_FD: %s%s", strerror(-n),
+			n == -EINVAL ? " (no BPF streams)" : "");
 	else if (n > 0 && strstr(text, "rena"))
-		probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0, "stderr stream: \"%.200s\"",
-			      text);
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
+				    "stderr stream: \"%.200s\"", text);
 	else if (c->res[BPF_ARENA_CAP_STREAMS].status != BPF_ARENA_PROBE_SUPPORTED)
-		probe_set_res(
+		arena_probe_set_res(
 			c, cap, BPF_ARENA_PROBE_UNKNOWN, c->res[BPF_ARENA_CAP_STREAMS].err,
 			"the stderr stream stayed empty, but streams don't work here either (%s)",
 			c->res[BPF_ARENA_CAP_STREAMS].reason);
 	else
-		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
-			      "the stderr stream %s after a load from an unallocated page",
-			      n ? "had no arena report" : "stayed empty");
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
+				    "the stderr stream %s after a load from an unallocated page",
+				    n ? "had no arena report" : "stayed empty");
 	close(fd);
 }

@@ -19,7 +19,7 @@
 /* The verifier knows addr_space_cast if it refuses it only for lack of an
  * arena; used when no arena could be created.
  */
-void probe_cast_without_arena(struct probe_ctx *c)
+void arena_probe_cast_without_arena(struct probe_ctx *c)
 {
 	enum bpf_arena_probe_cap cap = BPF_ARENA_CAP_ADDR_SPACE_CAST;
 	const struct bpf_insn insns[] = {
@@ -29,25 +29,27 @@ void probe_cast_without_arena(struct probe_ctx *c)
 		EXIT_INSN(),
 	};
 	char words[200];
-	int fd = probe_load_prog(c, insns, ARRAY_SIZE(insns), true, NULL);
+	int fd = arena_probe_load_prog(c, insns, ARRAY_SIZE(insns), true, NULL);
 
 	if (fd >= 0) {
 		close(fd);
-		probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0, "loaded without an arena");
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
+				    "loaded without an arena");
 	} else if (fd == -EPERM) {
-		probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, fd, "prog_load: %s (needs CAP_BPF)",
-			      strerror(-fd));
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, fd,
+				    "prog_load: %s (needs CAP_BPF)", strerror(-fd));
 	} else if (strstr(c->log, "associated arena")) {
-		probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
-			      "known to the verifier (refused only for want of an arena)");
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
+				    "known to the verifier (refused only for want of an arena)");
 	} else {
-		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, fd, "verifier: %s (%s)",
-			      probe_verifier_words(c->log, words, sizeof(words)), strerror(-fd));
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, fd, "verifier: %s (%s)",
+				    arena_probe_verifier_words(c->log, words, sizeof(words)),
+				    strerror(-fd));
 	}
 }
 
 /* Cast a kernel pointer back to user form: must give the user address. */
-void probe_cast(struct probe_ctx *c)
+void arena_probe_cast(struct probe_ctx *c)
 {
 	__u64 want = uaddr(c, SLOT_CAST * SLOT_SZ);
 	const struct bpf_insn insns[] = {
@@ -62,19 +64,19 @@ void probe_cast(struct probe_ctx *c)
 	enum bpf_arena_probe_cap cap = BPF_ARENA_CAP_ADDR_SPACE_CAST;
 	__u32 ret;
 
-	if (probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
+	if (arena_probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
 		return;
 	if (*slot(c, SLOT_CAST) == want)
-		probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
-			      "cast to kernel and back gave the user address 0x%llx", want);
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
+				    "cast to kernel and back gave the user address 0x%llx", want);
 	else
-		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
-			      "cast to kernel and back gave 0x%llx, not 0x%llx",
-			      (unsigned long long)*slot(c, SLOT_CAST), want);
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
+				    "cast to kernel and back gave 0x%llx, not 0x%llx",
+				    (unsigned long long)*slot(c, SLOT_CAST), want);
 }
 
 /* A load and a store through an arena pointer, seen from user space. */
-void probe_jit(struct probe_ctx *c)
+void arena_probe_jit(struct probe_ctx *c)
 {
 	const __u64 seed = 0x1122334455667788ULL;
 	const struct bpf_insn insns[] = {
@@ -93,20 +95,20 @@ void probe_jit(struct probe_ctx *c)
 
 	s[0] = seed;
 	s[1] = 0;
-	if (probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
+	if (arena_probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
 		return;
 	if (s[1] == ~seed)
-		probe_set_res(
+		arena_probe_set_res(
 			c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
 			"BPF read 0x%llx and wrote its complement, read back through the mapping",
 			(unsigned long long)seed);
 	else
-		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
-			      "BPF should have written 0x%llx, user space reads 0x%llx",
-			      (unsigned long long)~seed, (unsigned long long)s[1]);
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
+				    "BPF should have written 0x%llx, user space reads 0x%llx",
+				    (unsigned long long)~seed, (unsigned long long)s[1]);
 }
 
-void probe_atomic(struct probe_ctx *c, const struct atomic_probe *a, int idx)
+void arena_probe_atomic(struct probe_ctx *c, const struct atomic_probe *a, int idx)
 {
 	int s_idx = SLOT_ATOMIC + idx;
 	const struct bpf_insn insns[] = {
@@ -127,23 +129,24 @@ void probe_atomic(struct probe_ctx *c, const struct atomic_probe *a, int idx)
 
 	s[0] = a->before;
 	s[1] = 0;
-	if (probe_load_and_run(c, a->cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
+	if (arena_probe_load_and_run(c, a->cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
 		return;
 	if (s[0] == a->after && (!a->fetches || s[1] == a->before))
-		probe_set_res(c, a->cap, BPF_ARENA_PROBE_SUPPORTED, 0, "0x%llx became 0x%llx%s",
-			      (unsigned long long)a->before, (unsigned long long)a->after,
-			      a->fetches ? ", old value fetched" : "");
+		arena_probe_set_res(c, a->cap, BPF_ARENA_PROBE_SUPPORTED, 0,
+				    "0x%llx became 0x%llx%s", (unsigned long long)a->before,
+				    (unsigned long long)a->after,
+				    a->fetches ? ", old value fetched" : "");
 	else
-		probe_set_res(c, a->cap, BPF_ARENA_PROBE_MISSING, 0,
-			      "0x%llx became 0x%llx (fetched 0x%llx), expected 0x%llx",
-			      (unsigned long long)a->before, (unsigned long long)s[0],
-			      (unsigned long long)s[1], (unsigned long long)a->after);
+		arena_probe_set_res(c, a->cap, BPF_ARENA_PROBE_MISSING, 0,
+				    "0x%llx became 0x%llx (fetched 0x%llx), expected 0x%llx",
+				    (unsigned long long)a->before, (unsigned long long)s[0],
+				    (unsigned long long)s[1], (unsigned long long)a->after);
 }
 
 /* An __arena global's address is an ld_imm64 of the arena's value at an
  * offset (BPF_PSEUDO_MAP_VALUE), a scalar the program casts.
  */
-void probe_direct_value(struct probe_ctx *c, enum bpf_arena_probe_cap cap, size_t off)
+void arena_probe_direct_value(struct probe_ctx *c, enum bpf_arena_probe_cap cap, size_t off)
 {
 	const struct bpf_insn insns[] = {
 		LD_MAP_VALUE(BPF_REG_1, c->arena_fd, off),
@@ -157,16 +160,16 @@ void probe_direct_value(struct probe_ctx *c, enum bpf_arena_probe_cap cap, size_
 	__u32 ret;
 
 	*p = 0;
-	if (probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
+	if (arena_probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, NULL, &ret, NULL))
 		return;
 	if (*p == PROBE_MAGIC)
-		probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
-			      "BPF stored through the address of offset %zu, user space read it",
-			      off);
+		arena_probe_set_res(
+			c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
+			"BPF stored through the address of offset %zu, user space read it", off);
 	else
-		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
-			      "store through the address of offset %zu not seen (0x%llx)", off,
-			      (unsigned long long)*p);
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
+				    "store through the address of offset %zu not seen (0x%llx)",
+				    off, (unsigned long long)*p);
 }
 
 /* A global function whose argument is tagged "arg:arena" takes an arena
@@ -210,7 +213,7 @@ out:
 	return fd;
 }
 
-void probe_arg_arena(struct probe_ctx *c)
+void arena_probe_arg_arena(struct probe_ctx *c)
 {
 	enum bpf_arena_probe_cap cap = BPF_ARENA_CAP_ARG_ARENA;
 	const struct bpf_insn insns[] = {
@@ -239,22 +242,22 @@ void probe_arg_arena(struct probe_ctx *c)
 	if (btf_fd < 0) {
 		char words[200];
 
-		probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, btf_fd, "btf_load: %s (%s)",
-			      strerror(-btf_fd),
-			      probe_verifier_words(c->log, words, sizeof(words)));
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_UNKNOWN, btf_fd, "btf_load: %s (%s)",
+				    strerror(-btf_fd),
+				    arena_probe_verifier_words(c->log, words, sizeof(words)));
 		return;
 	}
 	opts.prog_btf_fd = btf_fd;
 	*s = 0;
-	if (probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, &opts, &ret, NULL))
+	if (arena_probe_load_and_run(c, cap, insns, ARRAY_SIZE(insns), true, &opts, &ret, NULL))
 		goto out;
 	if (*s == PROBE_MAGIC)
-		probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
-			      "a global function stored through its arena argument");
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_SUPPORTED, 0,
+				    "a global function stored through its arena argument");
 	else
-		probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
-			      "the global function's store is not seen (0x%llx)",
-			      (unsigned long long)*s);
+		arena_probe_set_res(c, cap, BPF_ARENA_PROBE_MISSING, 0,
+				    "the global function's store is not seen (0x%llx)",
+				    (unsigned long long)*s);
 out:
 	close(btf_fd);
 }
