@@ -337,7 +337,7 @@ static void json_btf_value(struct json_writer *w, const struct btf *btf, __u32 i
 			   const unsigned char *data, int depth)
 {
 	const struct btf_type *t;
-	int i;
+	__u32 i; /* as libbpf's btf_vlen() (__u32 from 1.8) */
 
 	id = btf__resolve_type(btf, id);
 	t = btf__type_by_id(btf, id);
@@ -454,7 +454,7 @@ static void plain_var(struct btf_dump *dump, const struct btf *btf, const char *
 	LIBBPF_OPTS(btf_dump_type_data_opts, o, .emit_zeroes = false);
 	const struct btf_type *t = btf__type_by_id(btf, btf__resolve_type(btf, type));
 	__s64 sz = btf__resolve_size(btf, type);
-	int i;
+	__u32 i; /* as libbpf's btf_vlen() (__u32 from 1.8) */
 
 	if (is_heap_type(btf, type)) {
 		printf("%s = (struct arena_heap){...} (see heap)\n", name);
@@ -506,7 +506,7 @@ static void show_globals(struct json_writer *w, bool json, const struct bpf_aren
 	const struct btf_type *sec = btf__type_by_id(g->btf, g->datasec_id);
 	const struct btf_var_secinfo *v = btf_var_secinfos(sec);
 	struct btf_dump *dump = NULL;
-	int i;
+	__u32 i; /* as libbpf's btf_vlen() (__u32 from 1.8) */
 
 	if (json) {
 		jw_key(w, "globals");

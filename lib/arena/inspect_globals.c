@@ -305,7 +305,7 @@ static bool heap_in_type(const struct btf *btf, __u32 id, __u64 base, int depth,
 	const struct btf_type *t = btf__type_by_id(btf, btf__resolve_type(btf, id));
 	const struct btf_member *m;
 	size_t len;
-	int i;
+	__u32 i; /* as libbpf's btf_vlen() (__u32 from 1.8) */
 
 	if (!t || depth > 4 || !btf_is_struct(t))
 		return false;
@@ -333,7 +333,7 @@ int bpf_arena__find_heap(const struct bpf_arena_globals *g, __u64 *heap_off, cha
 	const struct btf_type *sec;
 	const struct btf_var_secinfo *v;
 	char buf[256];
-	int i;
+	__u32 i; /* as libbpf's btf_vlen() (__u32 from 1.8) */
 
 	if (!g || !heap_off)
 		return arena_err(-EINVAL);
