@@ -165,6 +165,8 @@ package BpfArena with functions that build BPF objects and skeletons.")
 
 set(CPACK_DEBIAN_TOOLS_PACKAGE_NAME bpf-arena)
 set(CPACK_DEBIAN_TOOLS_PACKAGE_SECTION devel)
+# It carries the library's code (linked in): the same oldest libbpf.
+set(CPACK_DEBIAN_TOOLS_PACKAGE_DEPENDS "libbpf1 (>= 1:1.1.0)")
 set(CPACK_DEBIAN_TOOLS_DESCRIPTION "command-line tool of libbpf-arena
 bpf-arena generates skeletons of BPF objects with arenas (as bpftool gen
 skeleton does, with the __arena globals typed) and probes which parts of
